@@ -1,0 +1,99 @@
+import { awscdk, javascript } from 'projen';
+
+// The newest aws-cdk-lib that @aws-cdk/integ-runner 2.197.10 can read (see DEVELOPERS.md).
+const CDK_VERSION = '2.257.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-iot-ota-tasks',
+  description:
+    'AWS CDK constructs for firmware-update campaigns: LoRaWAN FUOTA tasks of AWS IoT Wireless and OTA tasks of AWS IoT Managed Integrations, as custom resources with least-privilege IAM.',
+  author: 'cdk-iot-ota-tasks contributors',
+  authorAddress: 'maintainers@cdk-iot-ota-tasks.dev',
+  repositoryUrl: 'https://github.com/cdk-iot-ota-tasks/cdk-iot-ota-tasks.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'iot', 'iot-wireless', 'lorawan', 'fuota', 'ota', 'firmware'],
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '22',
+  projenrcTs: true,
+  prettier: false,
+  stability: 'experimental',
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: {
+      // Bundle the AWS SDK into the handler: no runtime install, and a version we tested against.
+      externals: [],
+      sourcemap: false,
+    },
+  },
+
+  devDeps: [
+    '@aws-sdk/client-iot-wireless',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+    'fast-check',
+    'cdk-nag@2.38.2',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    'aws-cdk@~2.1148.1',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+
+  gitignore: ['cdk.out/', '/test/**/cdk.out/', '.ci/.node/', '*.tgz'],
+});
+
+// Handler code runs in Lambda with the SDK bundled in, so it may import devDependencies.
+project.eslint?.addOverride({
+  files: ['src/**/handler/**/*.ts', 'src/**/*.lambda.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
+});
+
+// projen's bundling options cannot minify; a minified bundle that prefers ES modules is about half
+// the size, which is what every consumer downloads and every cold start parses.
+for (const task of project.tasks.all) {
+  if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
+  const [step] = task.steps;
+  task.reset([...step.execArgs!, '--minify', '--main-fields=module,main'].join(' '));
+}
+
+// npm ci fails on projen's lock without this pin (see DEVELOPERS.md).
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// ts-jest here does not type-check: compile the tests too, so a broken test file fails the build.
+project.testTask.prependExec('tsc -p test/tsconfig.json --noEmit');
+
+// Integration snapshots (test/integ.*.ts). No AWS account is reachable here, so the test task only
+// compares the synthesized template with the committed snapshot; `integ:update` rewrites it offline.
+const integ = project.addTask('integ', {
+  description: 'Compare integration test snapshots',
+  exec: 'integ-runner --language typescript --directory test',
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Rewrite integration test snapshots offline',
+  exec: 'integ-runner --language typescript --directory test --update-on-failed --dry-run',
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+
+// The README's run command: synthesize the example app and print what it contains.
+const demo = project.addTask('demo', {
+  description: 'Synthesize the example app into cdk.out/ and print a summary of what it creates',
+});
+demo.spawn(project.bundler.bundleTask);
+demo.exec('ts-node --project test/tsconfig.json example/demo.ts');
+
+project.synth();

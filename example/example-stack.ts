@@ -1,0 +1,31 @@
+import * as path from 'path';
+import { Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { FirmwareImage, FuotaTask, FuotaTaskStart, RfRegion } from '../src';
+
+/**
+ * A LoRaWAN firmware campaign: sensor firmware 2.0 from a file in this repository, sent to three
+ * devices and started an hour after deployment.
+ */
+export class ExampleStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const task = new FuotaTask(this, 'SensorFirmwareV2', {
+      firmware: FirmwareImage.fromAsset(path.join(__dirname, 'firmware', 'sensor-v2.bin')),
+      rfRegion: RfRegion.EU868,
+      fuotaTaskName: 'sensor-fw-v2',
+      description: 'Sensor firmware 2.0',
+      redundancyPercent: 20,
+      fragmentIntervalMs: 1000,
+      descriptor: 'AAAAAQ==',
+      wirelessDeviceIds: [
+        '1ffd32c8-8130-4194-96df-622f072a315f',
+        '2a7e9c15-0b44-4d8e-9f61-3c5a8e7d2b90',
+        '3c4b8f26-1d55-4e9f-a072-4d6b9f8e3ca1',
+      ],
+      start: FuotaTaskStart.afterDeployment(Duration.hours(1)),
+    });
+    Tags.of(task).add('campaign', 'sensor-v2');
+  }
+}

@@ -1,0 +1,27 @@
+import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import type { Context } from 'aws-lambda';
+import { FUOTA_HANDLER_PHASE_ENV, FuotaHandlerPhase } from './fuota-task.types';
+import { FuotaLifecycleContext, isComplete, onEvent } from './handler/lifecycle';
+import { ProviderEvent } from '../shared/provider-events';
+
+// Retries are done by callService, which knows this invocation's deadline.
+const client = new IoTWirelessClient({ maxAttempts: 1 });
+
+/** Time kept back from the Lambda timeout to report a failure instead of being cut off. */
+const SAFETY_MARGIN_MS = 10_000;
+
+/**
+ * One bundle serves both provider phases; the function's environment says which it is.
+ * Logs name the phase, request type and logical id, never the event (it holds the pre-signed
+ * ResponseURL) or credentials.
+ */
+export async function handler(event: ProviderEvent, context: Context) {
+  const phase = process.env[FUOTA_HANDLER_PHASE_ENV] as FuotaHandlerPhase;
+  const ctx: FuotaLifecycleContext = {
+    client,
+    deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+    now: Date.now,
+    log: (entry) => console.log(JSON.stringify({ phase, requestType: event.RequestType, logicalId: event.LogicalResourceId, ...entry })),
+  };
+  return phase === 'isComplete' ? isComplete(event, ctx) : onEvent(event, ctx);
+}

@@ -1,0 +1,326 @@
+import * as fs from 'fs';
+import {
+  Annotations,
+  Arn,
+  ArnFormat,
+  CfnOutput,
+  CustomResource,
+  IResource,
+  ITaggable,
+  Lazy,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  TagManager,
+  TagType,
+  Token,
+  Tokenization,
+} from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { sharedFirmwareUpdateRole } from './firmware-update-role';
+import { FUOTA_TASK_SERVICE_TIMEOUT, FuotaTaskProvider } from './fuota-task-provider';
+import {
+  FUOTA_FIRMWARE_MAX_BYTES,
+  FUOTA_MIN_START_DELAY_SECONDS,
+  FUOTA_TASK_MAX_TAGS,
+  FUOTA_TASK_RULES,
+  IOT_WIRELESS_LORAWAN_REGIONS,
+} from './fuota-task-rules';
+import { FuotaTaskStart } from './fuota-task-start';
+import { FUOTA_TASK_RESOURCE_TYPE, FuotaTaskResourceProperties } from './fuota-task.types';
+import { RfRegion } from './rf-region';
+import { assertRule, FieldRule } from '../shared/constraints';
+import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
+import { grantFirmwareRead } from '../shared/firmware-read-grant';
+import { checkStackOutputQuota, OUTPUTS_OWNER } from '../shared/outputs-quota';
+
+/** A LoRaWAN FUOTA task of AWS IoT Wireless. */
+export interface IFuotaTask extends IResource {
+  /**
+   * The ARN of the task.
+   * @attribute
+   */
+  readonly fuotaTaskArn: string;
+
+  /**
+   * The id of the task.
+   * @attribute
+   */
+  readonly fuotaTaskId: string;
+}
+
+/** Properties of a `FuotaTask`. */
+export interface FuotaTaskProps {
+  /**
+   * The firmware image to send: a local file (`FirmwareImage.fromAsset`) or an object in your
+   * bucket (`FirmwareImage.fromBucket`). IoT Wireless accepts images of at most 1 MB.
+   */
+  readonly firmware: FirmwareImage;
+
+  /**
+   * The RF region of the devices or multicast groups the task updates.
+   * @default - none sent; IoT Wireless uses its own default
+   */
+  readonly rfRegion?: RfRegion;
+
+  /**
+   * The task's name (0 to 256 characters).
+   * @default - no name
+   */
+  readonly fuotaTaskName?: string;
+
+  /**
+   * The task's description (0 to 2048 characters).
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Extra encoded fragments to send, as a percentage of the image's fragments (0 to 100).
+   * @default - the service's default
+   */
+  readonly redundancyPercent?: number;
+
+  /**
+   * The size of each fragment in bytes (at least 1). IoT Wireless uses it for multicast groups only.
+   * @default - the service's default
+   */
+  readonly fragmentSizeBytes?: number;
+
+  /**
+   * The interval between fragments in milliseconds, rounded by the service to whole seconds (at
+   * least 1). With participating gateways it must not exceed their transmission interval.
+   * @default - the service's default
+   */
+  readonly fragmentIntervalMs?: number;
+
+  /**
+   * The FUOTA file descriptor, base64-encoded (at most 332 characters).
+   * @default - no descriptor
+   */
+  readonly descriptor?: string;
+
+  /**
+   * Wireless devices to update. A task takes devices or multicast groups, never both.
+   * @default - no devices
+   */
+  readonly wirelessDeviceIds?: string[];
+
+  /**
+   * Multicast groups to update. A task takes devices or multicast groups, never both.
+   * @default - no multicast groups
+   */
+  readonly multicastGroupIds?: string[];
+
+  /**
+   * When to start the task. Once started, IoT Wireless accepts no changes to it.
+   * @default - the task is created but not started
+   */
+  readonly start?: FuotaTaskStart;
+
+  /**
+   * The role IoT Wireless assumes to read the image. It is granted read access to the image and
+   * must trust `iotwireless.amazonaws.com`.
+   * @default - the stack's shared FirmwareUpdateRole, created on first use
+   */
+  readonly firmwareUpdateRole?: iam.IRole;
+
+  /**
+   * What happens to the task when the resource leaves the stack. `RETAIN` keeps the task (no
+   * DeleteFuotaTask is called). `SNAPSHOT` is not supported.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether to add stack outputs with the task's ARN and id. A stack holds at most 200 outputs,
+   * so turn this off for stacks with many tasks.
+   * @default true
+   */
+  readonly outputs?: boolean;
+}
+
+/**
+ * A LoRaWAN firmware-update-over-the-air task of AWS IoT Wireless, with its image in S3, a
+ * least-privilege FirmwareUpdateRole, its devices or multicast groups, and optionally started.
+ *
+ * @example
+ * new FuotaTask(this, 'SensorFirmwareV2', {
+ *   firmware: FirmwareImage.fromAsset(path.join(__dirname, 'firmware/v2.bin')),
+ *   rfRegion: RfRegion.EU868,
+ *   wirelessDeviceIds: ['1ffd32c8-8130-4194-96df-622f072a315f'],
+ *   start: FuotaTaskStart.afterDeployment(Duration.hours(1)),
+ * });
+ */
+export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
+  /**
+   * Refers to an existing FUOTA task by ARN.
+   * @param arn `arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>`
+   */
+  public static fromFuotaTaskArn(scope: Construct, id: string, arn: string): IFuotaTask {
+    const components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (!Token.isUnresolved(arn) && (components.service !== 'iotwireless' || components.resource !== 'FuotaTask' || !components.resourceName)) {
+      throw new Error(`${scope.node.path}/${id}: expected a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>), got ${JSON.stringify(arn)}`);
+    }
+    class Import extends Resource implements IFuotaTask {
+      public readonly fuotaTaskArn = arn;
+      public readonly fuotaTaskId = components.resourceName!;
+    }
+    return new Import(scope, id, { environmentFromArn: arn });
+  }
+
+  public readonly fuotaTaskArn: string;
+  public readonly fuotaTaskId: string;
+
+  /** The role IoT Wireless assumes to read the firmware image. */
+  public readonly firmwareUpdateRole: iam.IRole;
+
+  /** Tags applied to the task (through `Tags.of()` or directly). */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: FuotaTaskProps) {
+    super(scope, id);
+    validateProps(this, props);
+
+    const image = props.firmware.bind(this);
+    checkImageSize(this, image);
+    this.firmwareUpdateRole = props.firmwareUpdateRole ?? sharedFirmwareUpdateRole(this);
+    grantFirmwareRead(this.firmwareUpdateRole, image);
+    assertRule(this.node.path, FUOTA_TASK_RULES.firmwareUpdateImage, image.s3Uri);
+
+    const provider = FuotaTaskProvider.getOrCreate(this);
+    provider.allowPassRole(this.firmwareUpdateRole);
+
+    this.tags = new TagManager(TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE);
+    this.node.addValidation({ validate: () => validateTags(this.tags.renderTags()) });
+
+    const properties: FuotaTaskResourceProperties = {
+      FirmwareUpdateImage: image.s3Uri,
+      FirmwareUpdateRole: this.firmwareUpdateRole.roleArn,
+      Name: props.fuotaTaskName,
+      Description: props.description,
+      RfRegion: props.rfRegion,
+      RedundancyPercent: numberProperty(props.redundancyPercent),
+      FragmentSizeBytes: numberProperty(props.fragmentSizeBytes),
+      FragmentIntervalMS: numberProperty(props.fragmentIntervalMs),
+      Descriptor: props.descriptor,
+      WirelessDeviceIds: props.wirelessDeviceIds,
+      MulticastGroupIds: props.multicastGroupIds,
+      StartDelaySeconds: props.start?.delay ? numberProperty(props.start.delay.toSeconds()) : undefined,
+      StartTime: props.start?.time?.toISOString(),
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
+    };
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: FUOTA_TASK_RESOURCE_TYPE,
+      properties,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      serviceTimeout: FUOTA_TASK_SERVICE_TIMEOUT,
+    });
+    this.fuotaTaskId = resource.ref;
+    this.fuotaTaskArn = resource.getAttString('Arn');
+
+    if (props.outputs ?? true) {
+      (this as any)[OUTPUTS_OWNER] = true;
+      new CfnOutput(this, 'FuotaTaskArn', { value: this.fuotaTaskArn, description: `ARN of FUOTA task ${this.node.path}` });
+      new CfnOutput(this, 'FuotaTaskId', { value: this.fuotaTaskId, description: `Id of FUOTA task ${this.node.path}` });
+    }
+    checkStackOutputQuota(this, 'Set `outputs: false` on FuotaTasks whose ARN and id you do not need as outputs');
+    warnOnRegionWithoutLoRaWAN(this);
+  }
+}
+
+/** Numbers travel as strings, as CloudFormation would deliver them anyway; tokens stay tokens. */
+function numberProperty(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : Tokenization.stringifyNumber(value);
+}
+
+function validateProps(task: FuotaTask, props: FuotaTaskProps): void {
+  const path = task.node.path;
+  const check = (rule: FieldRule, value: unknown) => {
+    if (value !== undefined && !Token.isUnresolved(value)) assertRule(path, rule, value);
+  };
+  const R = FUOTA_TASK_RULES;
+  check(R.name, props.fuotaTaskName);
+  check(R.description, props.description);
+  check(R.rfRegion, props.rfRegion);
+  check(R.redundancyPercent, props.redundancyPercent);
+  check(R.fragmentSizeBytes, props.fragmentSizeBytes);
+  check(R.fragmentIntervalMs, props.fragmentIntervalMs);
+  check(R.descriptor, props.descriptor);
+  checkIdList(path, R.wirelessDeviceId, props.wirelessDeviceIds);
+  checkIdList(path, R.multicastGroupId, props.multicastGroupIds);
+
+  if ((props.wirelessDeviceIds?.length ?? 0) > 0 && (props.multicastGroupIds?.length ?? 0) > 0) {
+    throw new Error(`${path}: wirelessDeviceIds and multicastGroupIds cannot both be set: IoT Wireless takes devices or multicast groups in a FUOTA task, never both`);
+  }
+  if (props.fragmentSizeBytes !== undefined && (props.wirelessDeviceIds?.length ?? 0) > 0) {
+    Annotations.of(task).addWarningV2('cdk-iot-ota-tasks:fragmentSizeBytesWithDevices',
+      'fragmentSizeBytes applies only to FUOTA tasks with multicast groups; IoT Wireless ignores it for individual devices');
+  }
+  checkStart(path, props.start);
+  if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+    throw new Error(`${path}: removalPolicy SNAPSHOT is not supported by FUOTA tasks: use DESTROY or RETAIN`);
+  }
+}
+
+function checkIdList(path: string, rule: FieldRule, ids: string[] | undefined): void {
+  if (ids === undefined || Token.isUnresolved(ids)) return;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (Token.isUnresolved(id)) continue;
+    assertRule(path, rule, id);
+    if (seen.has(id)) {
+      throw new Error(`${path}: ${rule.field} lists ${JSON.stringify(id)} twice`);
+    }
+    seen.add(id);
+  }
+}
+
+function checkStart(path: string, start: FuotaTaskStart | undefined): void {
+  if (start?.delay) {
+    const seconds = start.delay.toSeconds();
+    if (!Token.isUnresolved(seconds) && seconds < FUOTA_MIN_START_DELAY_SECONDS) {
+      throw new Error(`${path}: start FuotaTaskStart.afterDeployment must be at least 31 minutes (IoT Wireless needs the start 30 minutes ahead), got ${start.delay.toHumanString()}`);
+    }
+  }
+  if (start?.time && Number.isNaN(start.time.getTime())) {
+    throw new Error(`${path}: start FuotaTaskStart.at needs a valid date, got an invalid Date`);
+  }
+}
+
+function checkImageSize(task: FuotaTask, image: FirmwareImageConfig): void {
+  if (!image.localPath) return;
+  const size = fs.statSync(image.localPath).size;
+  if (size > FUOTA_FIRMWARE_MAX_BYTES) {
+    throw new Error(`${task.node.path}: firmware ${JSON.stringify(image.localPath)} is ${size} bytes; IoT Wireless accepts images of at most ${FUOTA_FIRMWARE_MAX_BYTES} bytes (1 MB): use a delta image`);
+  }
+}
+
+function validateTags(tags: { Key: string; Value: string }[] | undefined): string[] {
+  if (!tags) return [];
+  const errors: string[] = [];
+  if (tags.length > FUOTA_TASK_MAX_TAGS) {
+    errors.push(`a FUOTA task takes at most ${FUOTA_TASK_MAX_TAGS} tags, got ${tags.length}`);
+  }
+  for (const tag of tags) {
+    for (const [rule, value] of [[FUOTA_TASK_RULES.tagKey, tag.Key], [FUOTA_TASK_RULES.tagValue, tag.Value]] as const) {
+      try {
+        if (!Token.isUnresolved(value)) assertRule('tag', rule, value);
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+    }
+  }
+  return errors;
+}
+
+function warnOnRegionWithoutLoRaWAN(task: FuotaTask): void {
+  const region = Stack.of(task).region;
+  if (Token.isUnresolved(region) || IOT_WIRELESS_LORAWAN_REGIONS.includes(region)) return;
+  Annotations.of(task).addWarningV2('cdk-iot-ota-tasks:region',
+    `Region ${region} had no AWS IoT Core for LoRaWAN endpoint when this library was released ` +
+    `(known: ${IOT_WIRELESS_LORAWAN_REGIONS.join(', ')}); deployment fails unless the service has since arrived there.`);
+}

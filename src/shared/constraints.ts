@@ -1,0 +1,72 @@
+/**
+ * Constraints of one field, as the service model states them (`@length`, `@range`, `@pattern`,
+ * `@enum`). The same rule checks a construct prop at synth time and a token-valued property again
+ * in the handler, so both reject exactly the same values.
+ */
+export interface FieldRule {
+  /** The name the user wrote: the construct prop, e.g. `redundancyPercent`. */
+  readonly field: string;
+  /** The model shape the rule comes from, e.g. `RedundancyPercent` (checked by the drift test). */
+  readonly shape: string;
+  readonly type: 'string' | 'integer';
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly allowed?: readonly string[];
+}
+
+/** Smithy `integer` is a signed 32-bit value, whatever `@range` leaves open. */
+export const INT32_MAX = 2147483647;
+
+/**
+ * Describes how `value` breaks `rule`, or returns undefined when it satisfies it.
+ * The text reads after the field name: "must be an integer from 0 to 100, got 140".
+ */
+export function ruleViolation(rule: FieldRule, value: unknown): string | undefined {
+  return rule.type === 'integer' ? integerViolation(rule, value) : stringViolation(rule, value);
+}
+
+/** Throws when `value` breaks `rule`; `subject` names where the value came from. */
+export function assertRule(subject: string, rule: FieldRule, value: unknown): void {
+  const violation = ruleViolation(rule, value);
+  if (violation) {
+    throw new Error(`${subject}: ${rule.field} ${violation}`);
+  }
+}
+
+function integerViolation(rule: FieldRule, value: unknown): string | undefined {
+  const min = rule.min ?? -INT32_MAX - 1;
+  const max = rule.max ?? INT32_MAX;
+  const wanted = rule.max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return `must be ${wanted}, got ${show(value)}`;
+  }
+  return undefined;
+}
+
+function stringViolation(rule: FieldRule, value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return `must be a string, got ${show(value)}`;
+  }
+  if (rule.allowed && !rule.allowed.includes(value)) {
+    return `must be one of ${rule.allowed.join(', ')}, got ${show(value)}`;
+  }
+  const min = rule.minLength ?? 0;
+  const max = rule.maxLength;
+  if (value.length < min || (max !== undefined && value.length > max)) {
+    const range = max === undefined ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min} to ${max}`;
+    return `must be ${range} characters long, got ${value.length} characters (${show(value)})`;
+  }
+  if (rule.pattern && !new RegExp(rule.pattern).test(value)) {
+    return `must match ${rule.pattern}, got ${show(value)}`;
+  }
+  return undefined;
+}
+
+/** Quotes a value for an error message, shortened so a 4 KB CloudFormation response still fits. */
+export function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

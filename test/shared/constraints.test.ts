@@ -1,0 +1,44 @@
+import { assertRule, FieldRule, ruleViolation } from '../../src/shared/constraints';
+
+const percent: FieldRule = { field: 'redundancyPercent', shape: 'RedundancyPercent', type: 'integer', min: 0, max: 100 };
+const atLeastOne: FieldRule = { field: 'fragmentSizeBytes', shape: 'FragmentSizeBytes', type: 'integer', min: 1 };
+const name: FieldRule = { field: 'name', shape: 'Name', type: 'string', minLength: 1, maxLength: 4 };
+const base64: FieldRule = { field: 'descriptor', shape: 'FileDescriptor', type: 'string', pattern: '^(?:[A-Za-z0-9+/]{4})*$' };
+const region: FieldRule = { field: 'rfRegion', shape: 'SupportedRfRegion', type: 'string', allowed: ['EU868', 'US915'] };
+
+const cases: [FieldRule, unknown, string | undefined][] = [
+  [percent, -1, 'must be an integer from 0 to 100, got -1'],
+  [percent, 0, undefined],
+  [percent, 100, undefined],
+  [percent, 101, 'must be an integer from 0 to 100, got 101'],
+  [percent, 2.5, 'must be an integer from 0 to 100, got 2.5'],
+  [percent, '20', 'must be an integer from 0 to 100, got "20"'],
+  [atLeastOne, 0, 'must be an integer of at least 1, got 0'],
+  [atLeastOne, 2147483647, undefined],
+  [atLeastOne, 2147483648, 'must be an integer of at least 1, got 2147483648'],
+  [name, '', 'must be 1 to 4 characters long, got 0 characters ("")'],
+  [name, 'abcd', undefined],
+  [name, 'abcde', 'must be 1 to 4 characters long, got 5 characters ("abcde")'],
+  [name, 7, 'must be a string, got 7'],
+  [base64, 'AAAA', undefined],
+  [base64, 'AAA', 'must match ^(?:[A-Za-z0-9+/]{4})*$, got "AAA"'],
+  [region, 'EU868', undefined],
+  [region, 'EU867', 'must be one of EU868, US915, got "EU867"'],
+];
+
+test.each(cases.map(([rule, value, expected]) => [rule.field, value, expected, rule] as const))(
+  '%s %p: %p',
+  (_field, value, expected, rule) => {
+    expect(ruleViolation(rule, value)).toBe(expected);
+  },
+);
+
+test('assertRule names the subject and the field', () => {
+  expect(() => assertRule('Stack/Task', percent, 140)).toThrow('Stack/Task: redundancyPercent must be an integer from 0 to 100, got 140');
+});
+
+test('long values are shortened in messages', () => {
+  const message = ruleViolation({ ...name, maxLength: 100 }, 'x'.repeat(500))!;
+  expect(message.length).toBeLessThan(200);
+  expect(message).toContain('got 500 characters');
+});
