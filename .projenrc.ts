@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 // The newest aws-cdk-lib that @aws-cdk/integ-runner 2.197.10 can read (see DEVELOPERS.md).
 const CDK_VERSION = '2.257.0';
@@ -55,6 +55,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/test/**/cdk.out/', '.ci/.node/', '*.tgz'],
 });
 
+// The example app is user-facing code too: lint and type-check it with the tests.
+project.eslint?.addLintPattern('example');
+project.tsconfigDev.addInclude('../example/**/*.ts');
+new JsonFile(project, 'example/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '..', noEmit: true },
+    include: ['**/*.ts'],
+  },
+  marker: false,
+});
+
 // Handler code runs in Lambda with the SDK bundled in, so it may import devDependencies.
 project.eslint?.addOverride({
   files: ['src/**/handler/**/*.ts', 'src/**/*.lambda.ts'],
@@ -94,6 +106,6 @@ const demo = project.addTask('demo', {
   description: 'Synthesize the example app into cdk.out/ and print a summary of what it creates',
 });
 demo.spawn(project.bundler.bundleTask);
-demo.exec('ts-node --project test/tsconfig.json example/demo.ts');
+demo.exec('ts-node --project example/tsconfig.json example/demo.ts');
 
 project.synth();
