@@ -34,6 +34,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-iot-wireless',
+    // Managed Integrations has no SDK client on npm: the handler signs its own requests.
+    '@smithy/signature-v4',
+    '@aws-sdk/credential-provider-node',
     '@types/aws-lambda',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',

@@ -1,11 +1,22 @@
 import * as path from 'path';
 import { Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { FirmwareImage, FuotaTask, FuotaTaskStart, RfRegion } from '../src';
+import {
+  FirmwareImage,
+  FuotaTask,
+  FuotaTaskStart,
+  OtaFailureType,
+  OtaJobDocument,
+  OtaTask,
+  OtaTaskConfiguration,
+  OtaType,
+  RfRegion,
+} from '../src';
 
 /**
- * A LoRaWAN firmware campaign: sensor firmware 2.0 from a file in this repository, sent to three
- * devices and started an hour after deployment.
+ * Two firmware campaigns in eu-west-1, where both services run: LoRaWAN sensor firmware 2.0 from a
+ * file in this repository, sent to three devices and started an hour after deployment; and hub
+ * firmware 3.1 for two Managed Integrations things, rolled out slowly with abort rules.
  */
 export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -27,5 +38,26 @@ export class ExampleStack extends Stack {
       start: FuotaTaskStart.afterDeployment(Duration.hours(1)),
     });
     Tags.of(task).add('campaign', 'sensor-v2');
+
+    const cautious = new OtaTaskConfiguration(this, 'CautiousRollout', {
+      otaTaskConfigurationName: 'cautious',
+      description: 'Slow rollout abort on failures',
+      pushConfig: {
+        abortCriteria: [{ failureType: OtaFailureType.FAILED, minNumberOfExecutedThings: 10, thresholdPercentage: 20 }],
+        rollout: { baseRatePerMinute: 5, incrementFactor: 2, rateIncreaseCriteria: { numberOfSucceededThings: 10 }, maximumPerMinute: 100 },
+        inProgressTimeout: Duration.hours(2),
+      },
+    });
+    const hub = new OtaTask(this, 'HubFirmware', {
+      jobDocument: OtaJobDocument.fromAsset(path.join(__dirname, 'ota', 'hub-job.json')),
+      otaType: OtaType.ONE_TIME,
+      targets: [
+        'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/hub0001',
+        'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/hub0002',
+      ],
+      description: 'Hub firmware 3_1',
+      taskConfiguration: cautious,
+    });
+    Tags.of(hub).add('campaign', 'hub-3.1');
   }
 }

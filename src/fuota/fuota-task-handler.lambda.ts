@@ -1,6 +1,6 @@
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import type { Context } from 'aws-lambda';
-import { FUOTA_HANDLER_PHASE_ENV, FuotaHandlerPhase } from './fuota-task.types';
+import { HANDLER_PHASE_ENV, HandlerPhase } from '../shared/handler-phase';
 import { FuotaLifecycleContext, isComplete, onEvent } from './handler/lifecycle';
 import { ProviderEvent } from '../shared/provider-events';
 
@@ -16,7 +16,7 @@ const SAFETY_MARGIN_MS = 10_000;
  * ResponseURL) or credentials.
  */
 export async function handler(event: ProviderEvent, context: Context) {
-  const phase = process.env[FUOTA_HANDLER_PHASE_ENV] as FuotaHandlerPhase;
+  const phase = process.env[HANDLER_PHASE_ENV] as HandlerPhase;
   const ctx: FuotaLifecycleContext = {
     client,
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,

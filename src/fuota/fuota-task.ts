@@ -14,12 +14,11 @@ import {
   TagManager,
   TagType,
   Token,
-  Tokenization,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { sharedFirmwareUpdateRole } from './firmware-update-role';
-import { FUOTA_TASK_SERVICE_TIMEOUT, FuotaTaskProvider } from './fuota-task-provider';
+import { FuotaTaskProvider } from './fuota-task-provider';
 import {
   FUOTA_FIRMWARE_MAX_BYTES,
   FUOTA_MIN_START_DELAY_SECONDS,
@@ -34,6 +33,8 @@ import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { checkStackOutputQuota, OUTPUTS_OWNER } from '../shared/outputs-quota';
+import { numberProperty } from '../shared/property-values';
+import { tagViolations } from '../shared/tag-rules';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
 export interface IFuotaTask extends IResource {
@@ -193,7 +194,10 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
     provider.allowPassRole(this.firmwareUpdateRole);
 
     this.tags = new TagManager(TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE);
-    this.node.addValidation({ validate: () => validateTags(this.tags.renderTags()) });
+    this.node.addValidation({
+      validate: () => tagViolations('a FUOTA task', (this.tags.renderTags() ?? []).map((tag: { Key: string; Value: string }) => [tag.Key, tag.Value] as const),
+        { max: FUOTA_TASK_MAX_TAGS, key: FUOTA_TASK_RULES.tagKey, value: FUOTA_TASK_RULES.tagValue }),
+    });
 
     const properties: FuotaTaskResourceProperties = {
       FirmwareUpdateImage: image.s3Uri,
@@ -217,7 +221,7 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
       resourceType: FUOTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-      serviceTimeout: FUOTA_TASK_SERVICE_TIMEOUT,
+      serviceTimeout: FuotaTaskProvider.SERVICE_TIMEOUT,
     });
     this.fuotaTaskId = resource.ref;
     this.fuotaTaskArn = resource.getAttString('Arn');
@@ -230,11 +234,6 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
     checkStackOutputQuota(this, 'Set `outputs: false` on FuotaTasks whose ARN and id you do not need as outputs');
     warnOnRegionWithoutLoRaWAN(this);
   }
-}
-
-/** Numbers travel as strings, as CloudFormation would deliver them anyway; tokens stay tokens. */
-function numberProperty(value: number | undefined): string | undefined {
-  return value === undefined ? undefined : Tokenization.stringifyNumber(value);
 }
 
 function validateProps(task: FuotaTask, props: FuotaTaskProps): void {
@@ -297,24 +296,6 @@ function checkImageSize(task: FuotaTask, image: FirmwareImageConfig): void {
   if (size > FUOTA_FIRMWARE_MAX_BYTES) {
     throw new Error(`${task.node.path}: firmware ${JSON.stringify(image.localPath)} is ${size} bytes; IoT Wireless accepts images of at most ${FUOTA_FIRMWARE_MAX_BYTES} bytes (1 MB): use a delta image`);
   }
-}
-
-function validateTags(tags: { Key: string; Value: string }[] | undefined): string[] {
-  if (!tags) return [];
-  const errors: string[] = [];
-  if (tags.length > FUOTA_TASK_MAX_TAGS) {
-    errors.push(`a FUOTA task takes at most ${FUOTA_TASK_MAX_TAGS} tags, got ${tags.length}`);
-  }
-  for (const tag of tags) {
-    for (const [rule, value] of [[FUOTA_TASK_RULES.tagKey, tag.Key], [FUOTA_TASK_RULES.tagValue, tag.Value]] as const) {
-      try {
-        if (!Token.isUnresolved(value)) assertRule('tag', rule, value);
-      } catch (error) {
-        errors.push((error as Error).message);
-      }
-    }
-  }
-  return errors;
 }
 
 function warnOnRegionWithoutLoRaWAN(task: FuotaTask): void {

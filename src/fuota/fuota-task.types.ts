@@ -38,8 +38,4 @@ export type FuotaTaskAttributes = {
   readonly Id: string;
 };
 
-/** Names the phase a handler function serves; the same bundle backs onEvent and isComplete. */
-export const FUOTA_HANDLER_PHASE_ENV = 'FUOTA_HANDLER_PHASE';
-export type FuotaHandlerPhase = 'onEvent' | 'isComplete';
-
 export const FUOTA_TASK_RESOURCE_TYPE = 'Custom::IoTWirelessFuotaTask';

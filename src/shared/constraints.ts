@@ -8,7 +8,8 @@ export interface FieldRule {
   readonly field: string;
   /** The model shape the rule comes from, e.g. `RedundancyPercent` (checked by the drift test). */
   readonly shape: string;
-  readonly type: 'string' | 'integer';
+  /** `integer` and `long` are whole numbers; `double` allows fractions. */
+  readonly type: 'string' | 'integer' | 'double';
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly pattern?: string;
@@ -25,7 +26,11 @@ export const INT32_MAX = 2147483647;
  * The text reads after the field name: "must be an integer from 0 to 100, got 140".
  */
 export function ruleViolation(rule: FieldRule, value: unknown): string | undefined {
-  return rule.type === 'integer' ? integerViolation(rule, value) : stringViolation(rule, value);
+  switch (rule.type) {
+    case 'integer': return integerViolation(rule, value);
+    case 'double': return doubleViolation(rule, value);
+    default: return stringViolation(rule, value);
+  }
 }
 
 /** Throws when `value` breaks `rule`; `subject` names where the value came from. */
@@ -41,6 +46,16 @@ function integerViolation(rule: FieldRule, value: unknown): string | undefined {
   const max = rule.max ?? INT32_MAX;
   const wanted = rule.max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return `must be ${wanted}, got ${show(value)}`;
+  }
+  return undefined;
+}
+
+function doubleViolation(rule: FieldRule, value: unknown): string | undefined {
+  const { min, max } = rule;
+  const wanted = min !== undefined && max !== undefined ? `a number from ${min} to ${max}`
+    : min !== undefined ? `a number of at least ${min}` : max !== undefined ? `a number of at most ${max}` : 'a number';
+  if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
     return `must be ${wanted}, got ${show(value)}`;
   }
   return undefined;

@@ -14,6 +14,8 @@ export interface ProviderEvent {
   /** Set on Update only. */
   readonly OldResourceProperties?: Record<string, unknown>;
   readonly ResponseURL?: string;
+  /** On isComplete calls: the Data that onEvent returned. */
+  readonly Data?: { readonly [key: string]: unknown };
 }
 
 export interface OnEventResponse {

@@ -1,57 +1,34 @@
-// Drift test: the rules compiled into src/ must match the IoT Wireless service model in
-// ../shared/aws-models (read here only; nothing at synth or in the package reads it).
-import * as fs from 'fs';
-import * as path from 'path';
+// Drift test: the FUOTA rules compiled into src/ must match the IoT Wireless service model.
 import { FUOTA_TASK_MAX_TAGS, FUOTA_TASK_RULES } from '../../src/fuota/fuota-task-rules';
 import { FieldRule } from '../../src/shared/constraints';
+import { expectRuleMatchesShape, loadModelShapes } from '../model-drift';
 
-const MODEL = path.resolve(__dirname, '..', '..', '..', 'shared', 'aws-models', 'iot-wireless.json');
-const haveModel = fs.existsSync(MODEL);
-if (!haveModel) {
-  console.warn(`Skipping the IoT Wireless model drift test: ${MODEL} is absent (it sits beside the repository in the project's workspace).`);
-}
+const shapes = loadModelShapes('iot-wireless.json');
 
-(haveModel ? describe : describe.skip)('FUOTA rules match the IoT Wireless model', () => {
-  const shapes: Record<string, any> = haveModel ? JSON.parse(fs.readFileSync(MODEL, 'utf8')).shapes : {};
+(shapes ? describe : describe.skip)('FUOTA rules match the IoT Wireless model', () => {
   const shape = (name: string) => {
-    const found = shapes[`com.amazonaws.iotwireless#${name}`];
+    const found = shapes![`com.amazonaws.iotwireless#${name}`];
     if (!found) throw new Error(`shape ${name} is not in the model`);
     return found;
   };
+  const memberShapes = (name: string) => Object.values(shape(name).members).map((m: any) => m.target.split('#')[1]);
 
   test.each(Object.entries(FUOTA_TASK_RULES))('%s', (_key, rule: FieldRule) => {
-    const model = shape(rule.shape);
-    const traits = model.traits ?? {};
-    if (rule.type === 'integer') {
-      expect(model.type).toBe('integer');
-      expect({ min: rule.min, max: rule.max }).toEqual({ min: traits['smithy.api#range']?.min, max: traits['smithy.api#range']?.max });
-    } else if (rule.allowed) {
-      expect(model.type).toBe('enum');
-      const values = Object.values(model.members).map((member: any) => member.traits['smithy.api#enumValue']);
-      expect([...rule.allowed].sort()).toEqual(values.sort());
-    } else {
-      expect(model.type).toBe('string');
-      expect({ min: rule.minLength ?? 0, max: rule.maxLength }).toEqual({
-        min: traits['smithy.api#length']?.min ?? 0,
-        max: traits['smithy.api#length']?.max,
-      });
-      expect(rule.pattern).toBe(traits['smithy.api#pattern']);
-    }
+    expectRuleMatchesShape(rule, shape(rule.shape));
   });
 
   test('every rule names a member of CreateFuotaTask, its nested shapes or the association calls', () => {
-    const members = (name: string) => Object.values(shape(name).members).map((m: any) => m.target.split('#')[1]);
     const reachable = new Set([
-      ...members('CreateFuotaTaskRequest'),
-      ...members('LoRaWANFuotaTask'),
-      ...members('Tag'),
-      ...members('AssociateWirelessDeviceWithFuotaTaskRequest'),
-      ...members('AssociateMulticastGroupWithFuotaTaskRequest'),
+      ...memberShapes('CreateFuotaTaskRequest'),
+      ...memberShapes('LoRaWANFuotaTask'),
+      ...memberShapes('Tag'),
+      ...memberShapes('AssociateWirelessDeviceWithFuotaTaskRequest'),
+      ...memberShapes('AssociateMulticastGroupWithFuotaTaskRequest'),
     ]);
     for (const rule of Object.values(FUOTA_TASK_RULES)) expect(reachable).toContain(rule.shape);
   });
 
-  test('every optional CreateFuotaTask member the user sets has a rule', () => {
+  test('every CreateFuotaTask member the user sets has a rule', () => {
     const handledElsewhere = ['ClientRequestToken', 'LoRaWAN', 'Tags'];
     const ruled = new Set(Object.values(FUOTA_TASK_RULES).map((rule) => rule.shape));
     for (const [name, member] of Object.entries<any>(shape('CreateFuotaTaskRequest').members)) {

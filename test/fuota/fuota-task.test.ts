@@ -93,7 +93,7 @@ describe('task resource', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties(TASK_TYPE, { ServiceTimeout: '900' });
     const timeouts = Object.values(template.findResources('AWS::Lambda::Function', {
-      Properties: { Description: Match.stringLikeRegexp('FuotaTask custom resource') },
+      Properties: { Description: Match.stringLikeRegexp('IoT Wireless FUOTA custom resource') },
     })).map((fn) => fn.Properties.Timeout);
     expect(timeouts).toHaveLength(2);
     for (const timeout of timeouts) expect(timeout).toBeLessThan(900);
@@ -316,7 +316,7 @@ describe('provider', () => {
     const template = Template.fromStack(stack);
     template.resourcePropertiesCountIs('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
-      Description: Match.stringLikeRegexp('FuotaTask custom resource'),
+      Description: Match.stringLikeRegexp('IoT Wireless FUOTA custom resource'),
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^CdkIotOtaTasksFuotaProviderLogs') } },
     }, 2);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });

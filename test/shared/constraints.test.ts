@@ -42,3 +42,21 @@ test('long values are shortened in messages', () => {
   expect(message.length).toBeLessThan(200);
   expect(message).toContain('got 500 characters');
 });
+
+test.each([
+  [1.09, 'must be a number from 1.1 to 5, got 1.09'],
+  [1.1, undefined],
+  [5, undefined],
+  [5.01, 'must be a number from 1.1 to 5, got 5.01'],
+  [Number.NaN, 'must be a number from 1.1 to 5, got NaN'],
+  ['2', 'must be a number from 1.1 to 5, got "2"'],
+])('double rule: %p', (value, expected) => {
+  const factor: FieldRule = { field: 'incrementFactor', shape: 'IncrementFactor', type: 'double', min: 1.1, max: 5 };
+  expect(ruleViolation(factor, value)).toBe(expected);
+});
+
+test('a double with only a maximum', () => {
+  const threshold: FieldRule = { field: 'thresholdPercentage', shape: 'ThresholdPercentage', type: 'double', max: 100 };
+  expect(ruleViolation(threshold, 100.5)).toBe('must be a number of at most 100, got 100.5');
+  expect(ruleViolation(threshold, -3)).toBeUndefined();
+});

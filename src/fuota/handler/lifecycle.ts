@@ -17,7 +17,6 @@ import {
 } from '@aws-sdk/client-iot-wireless';
 import { isStarted, liveFields } from './live-task';
 import {
-  clientRequestToken,
   createFuotaTaskRequest,
   fieldsToUpdate,
   fuotaStartTime,
@@ -26,6 +25,7 @@ import {
   updateFuotaTaskRequest,
 } from './requests';
 import { FuotaTaskSpec, parseFuotaTaskProperties } from './task-spec';
+import { clientToken } from '../../shared/client-token';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
 import { FuotaTaskAttributes } from '../fuota-task.types';
@@ -68,7 +68,7 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
   }
   const id = event.PhysicalResourceId!;
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
-  const previous = event.RequestType === 'Update' ? parseFuotaTaskProperties(event.OldResourceProperties) : undefined;
+  const previous = event.RequestType === 'Update' ? previousSpec(event, ctx) : undefined;
   try {
     const task = await getTask(id, ctx);
     await convergeTags(task, desired, previous, ctx);
@@ -86,7 +86,7 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
 
 async function onCreate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<OnEventResponse> {
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
-  const request = createFuotaTaskRequest(desired, clientRequestToken(event));
+  const request = createFuotaTaskRequest(desired, clientToken(event));
   const created = await call(ctx, 'CreateFuotaTask', () => ctx.client.send(new CreateFuotaTaskCommand(request)));
   ctx.log({ operation: 'CreateFuotaTask', taskId: created.Id });
   const result: FuotaTaskAttributes = { Arn: created.Arn!, Id: created.Id! };
@@ -96,7 +96,7 @@ async function onCreate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
 async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<OnEventResponse> {
   const id = event.PhysicalResourceId!;
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
-  const previous = parseFuotaTaskProperties(event.OldResourceProperties);
+  const previous = previousSpec(event, ctx);
   const task = await getTask(id, ctx);
   const fields = fieldsToUpdate(liveFields(task), desired, previous);
   if (fields.length > 0) {
@@ -185,12 +185,26 @@ async function convergeStart(task: GetFuotaTaskResponse, desired: FuotaTaskSpec,
       );
     }
     if (!start) ctx.log({ taskId: id, note: 'the task has started and cannot be un-started; start left as it is' });
+    if (start && 'delaySeconds' in start) ctx.log({ taskId: id, note: `the task has already started (at ${liveStart?.toISOString()}); the start delay applies only to a task not yet started` });
     return;
   }
   if (!start) return;
   const startTime = fuotaStartTime(start, new Date(ctx.now()));
   await call(ctx, 'StartFuotaTask', () => ctx.client.send(new StartFuotaTaskCommand({ Id: id, LoRaWAN: { StartTime: startTime } })));
   ctx.log({ operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() });
+}
+
+/**
+ * The previous properties, read leniently: they were accepted when deployed, and a rule tightened
+ * since must not block every later update. Unreadable ones count as absent (nothing to remove).
+ */
+function previousSpec(event: ProviderEvent, ctx: FuotaLifecycleContext): FuotaTaskSpec | undefined {
+  try {
+    return parseFuotaTaskProperties(event.OldResourceProperties);
+  } catch (error) {
+    ctx.log({ note: `previous properties ignored: ${(error as Error).message}` });
+    return undefined;
+  }
 }
 
 function refuseIfStarted(task: GetFuotaTaskResponse, change: string) {

@@ -1,19 +1,7 @@
-import { createHash } from 'crypto';
 import type { CreateFuotaTaskRequest, UpdateFuotaTaskRequest } from '@aws-sdk/client-iot-wireless';
 import { LiveFuotaTaskFields } from './live-task';
 import { FUOTA_MIN_START_LEAD_MINUTES } from '../fuota-task-rules';
 import { FuotaTaskSpec, FuotaTaskStartSpec } from './task-spec';
-
-/**
- * The ClientRequestToken of a Create: the same for every retry of one CloudFormation request (the
- * service then answers with the task it already made), different for every other request.
- * 64 hex characters fit the model's `^[a-zA-Z0-9-_]+$`, length 1..64.
- */
-export function clientRequestToken(request: { StackId: string; LogicalResourceId: string; RequestId: string }): string {
-  return createHash('sha256')
-    .update(`${request.StackId}\n${request.LogicalResourceId}\n${request.RequestId}`)
-    .digest('hex');
-}
 
 /**
  * CreateFuotaTask with every field the spec sets. Tags are not sent here: they are applied with
@@ -61,11 +49,20 @@ const CLEARABLE = new Set<UpdatableField>(['name', 'description', 'descriptor'])
  */
 export function fieldsToUpdate(live: LiveFuotaTaskFields, desired: FuotaTaskSpec, previous?: FuotaTaskSpec): UpdatableField[] {
   return UPDATABLE_FIELDS.map(([field]) => field).filter((field) => {
+    const current = comparable(field, live[field]);
     const want = desired[field];
-    if (want !== undefined) return want !== live[field];
+    if (want !== undefined) return comparable(field, want) !== current;
     const had = previous?.[field];
-    return had !== undefined && live[field] === had;
+    return had !== undefined && current === comparable(field, had) && current !== '';
   });
+}
+
+/**
+ * An empty text field may be reported as '' or left out of GetFuotaTask: both mean "not set", so
+ * neither counts as a change (which a started task would refuse) nor as something left to clear.
+ */
+function comparable(field: UpdatableField, value: unknown): unknown {
+  return CLEARABLE.has(field) && value === undefined ? '' : value;
 }
 
 /**

@@ -103,7 +103,8 @@ function startSpec(delay: unknown, time: unknown): FuotaTaskStartSpec | undefine
     return { delaySeconds: seconds };
   }
   if (time !== undefined) {
-    const date = typeof time === 'string' ? new Date(time) : undefined;
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+    const date = typeof time === 'string' && iso.test(time) ? new Date(time) : undefined;
     if (!date || Number.isNaN(date.getTime())) {
       throw new Error(`Invalid FuotaTask properties: start time must be an ISO 8601 date-time, got ${show(time)}`);
     }

@@ -1,0 +1,84 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { AwsCredentialIdentityProvider, escapeUri, exchange, Sha256 } from './signed-http';
+
+/** Options of {@link JobDocumentStore}. */
+export interface JobDocumentStoreOptions {
+  /** The region of the bucket; the library's bucket is in the stack's region. */
+  readonly region: string;
+  /** @default defaultProvider() */
+  readonly credentials?: AwsCredentialIdentityProvider;
+  /**
+   * Base URL for path-style requests (tests).
+   * @default AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, then the bucket's virtual-hosted endpoint
+   */
+  readonly endpoint?: string;
+  /** @default 10000 */
+  readonly timeoutMs?: number;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/**
+ * Writes and removes OTA job documents in the library's bucket with two signed S3 requests
+ * (PutObject, DeleteObject), so the handler bundle carries no S3 client. The bucket's default
+ * encryption (SSE-S3) applies. Like the Managed Integrations client it does not retry: callers
+ * wrap calls in `callService`.
+ */
+export class JobDocumentStore {
+  private readonly signer: SignatureV4;
+  private readonly endpoint?: URL;
+  private readonly timeoutMs: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: JobDocumentStoreOptions) {
+    const configured = options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
+    this.endpoint = configured ? new URL(configured) : undefined;
+    this.signer = new SignatureV4({
+      service: 's3',
+      region: options.region,
+      credentials: options.credentials ?? defaultProvider(),
+      sha256: Sha256,
+      // S3 signs the path exactly as sent, unlike other services.
+      uriEscapePath: false,
+      applyChecksum: true,
+    });
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** PutObject of a JSON document. Writing the same key twice is harmless (a retry). */
+  public async put(bucket: string, key: string, content: string): Promise<void> {
+    await this.send('PUT', bucket, key, content);
+  }
+
+  /** DeleteObject; S3 answers 204 whether or not the key existed. */
+  public async delete(bucket: string, key: string): Promise<void> {
+    await this.send('DELETE', bucket, key, undefined);
+  }
+
+  private async send(method: 'PUT' | 'DELETE', bucket: string, key: string, body: string | undefined): Promise<void> {
+    const url = this.endpoint ?? new URL(`https://${bucket}.s3.${this.options.region}.amazonaws.com`);
+    const objectPath = `/${key.split('/').map(escapeUri).join('/')}`;
+    // A configured endpoint (a local S3 stand-in) is addressed path-style; AWS virtual-hosted.
+    const path = this.endpoint ? `${url.pathname.replace(/\/+$/, '')}/${escapeUri(bucket)}${objectPath}` : objectPath;
+    const headers: Record<string, string> = { host: url.host };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    const signed = await this.signer.sign({
+      method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, query: {}, headers, body,
+    }, { signingDate: this.now() });
+    const answer = await exchange(url, { method, path, headers: signed.headers }, body, this.timeoutMs);
+    if (answer.statusCode < 200 || answer.statusCode >= 300) {
+      // S3 answers errors in XML: <Error><Code>…</Code><Message>…</Message></Error>.
+      const code = /<Code>([^<]*)<\/Code>/.exec(answer.body)?.[1] ?? `HTTP${answer.statusCode}`;
+      const message = /<Message>([^<]*)<\/Message>/.exec(answer.body)?.[1] ?? `HTTP ${answer.statusCode}`;
+      const error = new Error(message) as Error & { $metadata: { httpStatusCode: number } };
+      error.name = code;
+      error.$metadata = { httpStatusCode: answer.statusCode };
+      throw error;
+    }
+  }
+}

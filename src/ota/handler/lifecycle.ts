@@ -1,0 +1,181 @@
+import { JobDocumentStore } from './job-document-store';
+import { ManagedIntegrationsClient } from './managed-integrations-client';
+import { jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges } from './ota-requests';
+import { OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
+import { clientToken } from '../../shared/client-token';
+import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
+import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
+import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
+
+/** What one invocation works with; tests pass a client pointed at a loopback server. */
+export interface OtaLifecycleContext {
+  readonly client: ManagedIntegrationsClient;
+  readonly documents: JobDocumentStore;
+  /** Epoch milliseconds after which no new service call starts. */
+  readonly deadline: number;
+  readonly now: () => number;
+  readonly log: (entry: Record<string, unknown>) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/**
+ * onEvent for both resource types. A task's create, and any change the service cannot make in
+ * place, creates a task and returns its Id at once (the old one, if any, is then deleted by
+ * CloudFormation's cleanup); tags are applied in isComplete, so a failure there still reports the
+ * real Id and the rollback removes the task.
+ */
+export async function onEvent(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
+  if (event.ResourceType === OTA_TASK_CONFIGURATION_RESOURCE_TYPE) return onConfigurationEvent(event, ctx);
+  switch (event.RequestType) {
+    case 'Create': return createTask(event, ctx);
+    case 'Update': return updateTask(event, ctx);
+    case 'Delete': return deleteTask(event, ctx);
+  }
+}
+
+/**
+ * isComplete: converge the task's tags (Create and Update), or wait until an asynchronous delete
+ * has finished so that a configuration the task used can be deleted next.
+ */
+export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<IsCompleteResponse> {
+  if (event.ResourceType === OTA_TASK_CONFIGURATION_RESOURCE_TYPE) return { IsComplete: true };
+  const id = event.PhysicalResourceId!;
+  try {
+    if (event.RequestType === 'Delete') return { IsComplete: await isGone(id, ctx) };
+    const desired = parseOtaTaskProperties(event.ResourceProperties);
+    // After a replacement the new task has none of the old keys; untagging them is harmless.
+    const previous = event.RequestType === 'Update' ? parseOtaTaskProperties(event.OldResourceProperties) : undefined;
+    const arn = typeof event.Data?.Arn === 'string' ? event.Data.Arn
+      : (await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }))).TaskArn!;
+    await convergeTags(arn, id, desired, previous, ctx);
+    return { IsComplete: true };
+  } catch (error) {
+    if (error instanceof ServiceCallError && error.transient) {
+      ctx.log({ taskId: id, retryLater: error.message });
+      return { IsComplete: false };
+    }
+    throw error;
+  }
+}
+
+async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
+  const spec = parseOtaTaskProperties(event.ResourceProperties);
+  const token = clientToken(event);
+  const document = spec.document;
+  const stored = document.kind === 'stored' ? { bucket: document.bucket, key: jobDocumentKey(token), content: document.content } : undefined;
+  if (stored) {
+    await call(ctx, 'PutObject', () => ctx.documents.put(stored.bucket, stored.key, stored.content));
+    ctx.log({ operation: 'PutObject', key: stored.key });
+  }
+  const s3Url = stored ? s3UrlOf(stored.bucket, stored.key) : (document as { s3Url: string }).s3Url;
+  try {
+    const created = await call(ctx, 'CreateOtaTask', () => ctx.client.createOtaTask({ ...spec.fields, S3Url: s3Url, ClientToken: token }));
+    ctx.log({ operation: 'CreateOtaTask', taskId: created.TaskId });
+    return { PhysicalResourceId: created.TaskId, Data: { Arn: created.TaskArn, Id: created.TaskId } };
+  } catch (error) {
+    // No task exists, so the document it would have used must not stay behind either.
+    if (stored) await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * UpdateOtaTask can change only Description and TaskConfigurationId, compared with the live task
+ * so the rollback of a failed update converges too. Anything else needs a new task.
+ */
+async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
+  const id = event.PhysicalResourceId!;
+  const desired = parseOtaTaskProperties(event.ResourceProperties);
+  const previous = parseOtaTaskProperties(event.OldResourceProperties);
+  const reasons = replacementReasons(previous, desired);
+  if (reasons.length > 0) {
+    ctx.log({ taskId: id, replacing: reasons });
+    return createTask(event, ctx);
+  }
+  const live = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
+  const change: { Description?: string; TaskConfigurationId?: string } = {};
+  if (desired.fields.Description !== live.Description) change.Description = desired.fields.Description;
+  if (desired.fields.TaskConfigurationId !== live.TaskConfigurationId) change.TaskConfigurationId = desired.fields.TaskConfigurationId;
+  if (Object.keys(change).length > 0) {
+    await call(ctx, 'UpdateOtaTask', () => ctx.client.updateOtaTask({ Identifier: id, ...change }));
+    ctx.log({ operation: 'UpdateOtaTask', taskId: id, fields: Object.keys(change) });
+  }
+  return { PhysicalResourceId: id, Data: { Arn: live.TaskArn, Id: id } };
+}
+
+/**
+ * Deletes the task, then the document the library stored for it. A task already gone is success;
+ * `LimitExceededException` (410) is reported as the service words it.
+ */
+async function deleteTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
+  const id = event.PhysicalResourceId!;
+  let s3Url: string | undefined;
+  try {
+    s3Url = (await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }))).S3Url;
+    await call(ctx, 'DeleteOtaTask', () => ctx.client.deleteOtaTask({ Identifier: id }));
+    ctx.log({ operation: 'DeleteOtaTask', taskId: id });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    ctx.log({ operation: 'DeleteOtaTask', taskId: id, result: 'already gone' });
+  }
+  const stored = s3Url && jobDocumentLocation(s3Url, event.ResourceProperties.JobDocumentBucket);
+  if (stored) {
+    await call(ctx, 'DeleteObject', () => ctx.documents.delete(stored.bucket, stored.key));
+    ctx.log({ operation: 'DeleteObject', key: stored.key });
+  }
+  return { PhysicalResourceId: id };
+}
+
+async function isGone(id: string, ctx: OtaLifecycleContext): Promise<boolean> {
+  try {
+    const task = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
+    ctx.log({ taskId: id, waitingForDeletion: task.Status });
+    return false;
+  } catch (error) {
+    if (isNotFound(error)) return true;
+    throw error;
+  }
+}
+
+async function convergeTags(arn: string, id: string, desired: OtaTaskSpec, previous: OtaTaskSpec | undefined, ctx: OtaLifecycleContext) {
+  const { remove, set } = tagChanges(previous?.tags ?? {}, desired.tags);
+  if (remove.length > 0) {
+    await call(ctx, 'UntagResource', () => ctx.client.untagResource({ ResourceArn: arn, TagKeys: remove }));
+    ctx.log({ operation: 'UntagResource', taskId: id, keys: remove });
+  }
+  if (Object.keys(set).length > 0) {
+    await call(ctx, 'TagResource', () => ctx.client.tagResource({ ResourceArn: arn, Tags: set }));
+    ctx.log({ operation: 'TagResource', taskId: id, keys: Object.keys(set) });
+  }
+}
+
+/**
+ * Task configurations have no update API: any change creates a new configuration (tasks that use
+ * it are then updated to the new id by CloudFormation) and the old one is deleted in cleanup.
+ */
+async function onConfigurationEvent(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
+  if (event.RequestType === 'Delete') {
+    const id = event.PhysicalResourceId!;
+    try {
+      await call(ctx, 'DeleteOtaTaskConfiguration', () => ctx.client.deleteOtaTaskConfiguration({ Identifier: id }));
+      ctx.log({ operation: 'DeleteOtaTaskConfiguration', configurationId: id });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      ctx.log({ operation: 'DeleteOtaTaskConfiguration', configurationId: id, result: 'already gone' });
+    }
+    return { PhysicalResourceId: id };
+  }
+  const spec = parseOtaTaskConfigurationProperties(event.ResourceProperties);
+  if (event.RequestType === 'Update'
+    && JSON.stringify(parseOtaTaskConfigurationProperties(event.OldResourceProperties)) === JSON.stringify(spec)) {
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { Id: event.PhysicalResourceId } };
+  }
+  const created = await call(ctx, 'CreateOtaTaskConfiguration', () => ctx.client.createOtaTaskConfiguration({ ...spec, ClientToken: clientToken(event) }));
+  ctx.log({ operation: 'CreateOtaTaskConfiguration', configurationId: created.TaskConfigurationId });
+  return { PhysicalResourceId: created.TaskConfigurationId, Data: { Id: created.TaskConfigurationId } };
+}
+
+function call<T>(ctx: OtaLifecycleContext, operation: string, send: () => Promise<T>): Promise<T> {
+  return callService(operation, send, ctx);
+}

@@ -1,0 +1,337 @@
+import {
+  Annotations,
+  Arn,
+  ArnFormat,
+  CfnOutput,
+  CustomResource,
+  Duration,
+  IResource,
+  ITaggable,
+  Lazy,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  TagManager,
+  TagType,
+  Token,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { jobDocumentBucket, jobDocumentReadStatement } from './job-document-bucket';
+import { checkManagedIntegrationsRegion } from './managed-integrations-region';
+import { OtaEndBehavior, OtaMechanism, OtaProtocol, OtaRetryFailureType, OtaType } from './ota-enums';
+import { OtaJobDocument } from './ota-job-document';
+import { IOtaTaskConfiguration } from './ota-task-configuration';
+import { OtaTaskProvider } from './ota-task-provider';
+import { OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
+import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.types';
+import { assertRule, FieldRule } from '../shared/constraints';
+import { checkStackOutputQuota, OUTPUTS_OWNER } from '../shared/outputs-quota';
+import { numberProperty } from '../shared/property-values';
+import { tagViolations } from '../shared/tag-rules';
+
+/** An OTA task of AWS IoT Managed Integrations. */
+export interface IOtaTask extends IResource {
+  /**
+   * The ARN of the task.
+   * @attribute
+   */
+  readonly otaTaskArn: string;
+
+  /**
+   * The id of the task.
+   * @attribute
+   */
+  readonly otaTaskId: string;
+}
+
+/** A recurring window in which the rollout may run. */
+export interface OtaMaintenanceWindow {
+  /** When the window starts, in the form the service documents. */
+  readonly startTime: string;
+  /** How long the window lasts (1 to 1430 whole minutes). */
+  readonly duration: Duration;
+}
+
+/** When the task runs. */
+export interface OtaSchedulingConfig {
+  /**
+   * When the rollout starts: a date-time such as `2027-01-15T02:00` (seconds and a zone are optional).
+   * @default - as soon as the task is created
+   */
+  readonly startTime?: string;
+  /**
+   * When the rollout ends, in the same form as `startTime`.
+   * @default - no end
+   */
+  readonly endTime?: string;
+  /**
+   * What happens to a rollout still running at `endTime`.
+   * @default - the service's default
+   */
+  readonly endBehavior?: OtaEndBehavior;
+  /**
+   * Windows in which the rollout may run.
+   * @default - no maintenance windows
+   */
+  readonly maintenanceWindows?: OtaMaintenanceWindow[];
+}
+
+/** Which failed executions are retried, and how often. */
+export interface OtaRetryCriteria {
+  /**
+   * Which outcomes are retried.
+   * @default - the service's default
+   */
+  readonly failureType?: OtaRetryFailureType;
+  /**
+   * How many retries at least (0 to 10).
+   * @default - the service's default
+   */
+  readonly minNumberOfRetries?: number;
+}
+
+/** Properties of an `OtaTask`. */
+export interface OtaTaskProps {
+  /** The OTA job document (JSON) the devices receive; it names the firmware to fetch. */
+  readonly jobDocument: OtaJobDocument;
+  /** A fixed list of targets (`ONE_TIME`) or a continually evaluated query (`CONTINUOUS`). */
+  readonly otaType: OtaType;
+  /**
+   * Managed-thing ARNs to update (1 to 100), for `ONE_TIME` tasks.
+   * @default - none; required for `ONE_TIME`
+   */
+  readonly targets?: string[];
+  /**
+   * A query selecting the managed things to update (e.g. `attributes.owner=team-a`), for `CONTINUOUS` tasks.
+   * @default - none; required for `CONTINUOUS`
+   */
+  readonly otaTargetQueryString?: string;
+  /**
+   * A description (1 to 256 letters, digits, spaces, `-` or `_`). Can change without replacing the task.
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * The download protocol.
+   * @default - the service's default
+   */
+  readonly protocol?: OtaProtocol;
+  /**
+   * How the update reaches devices.
+   * @default - the service's default
+   */
+  readonly otaMechanism?: OtaMechanism;
+  /**
+   * When the task runs.
+   * @default - at once, with no end
+   */
+  readonly scheduling?: OtaSchedulingConfig;
+  /**
+   * Retry rules for failed executions.
+   * @default - no retries
+   */
+  readonly retryCriteria?: OtaRetryCriteria[];
+  /**
+   * Rollout, abort and timeout settings. Can change without replacing the task.
+   * @default - the service's defaults
+   */
+  readonly taskConfiguration?: IOtaTaskConfiguration;
+  /**
+   * What happens to the task when the resource leaves the stack. `SNAPSHOT` is not supported.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether to add stack outputs with the task's ARN and id.
+   * @default true
+   */
+  readonly outputs?: boolean;
+}
+
+/**
+ * An over-the-air update task of AWS IoT Managed Integrations, with its job document in S3 readable
+ * by the service. Only the description and the task configuration change in place; any other
+ * change creates a new task and deletes the old one.
+ *
+ * @example
+ * new OtaTask(this, 'HubFirmware', {
+ *   jobDocument: OtaJobDocument.fromAsset(path.join(__dirname, 'ota/job.json')),
+ *   otaType: OtaType.ONE_TIME,
+ *   targets: ['arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/abc123'],
+ * });
+ */
+export class OtaTask extends Resource implements IOtaTask, ITaggable {
+  /**
+   * Refers to an existing OTA task by ARN.
+   * @param arn `arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>`
+   */
+  public static fromOtaTaskArn(scope: Construct, id: string, arn: string): IOtaTask {
+    const components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (!Token.isUnresolved(arn) && (components.service !== 'iotmanagedintegrations' || components.resource !== 'ota-task' || !components.resourceName)) {
+      throw new Error(`${scope.node.path}/${id}: expected an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>), got ${JSON.stringify(arn)}`);
+    }
+    class Import extends Resource implements IOtaTask {
+      public readonly otaTaskArn = arn;
+      public readonly otaTaskId = components.resourceName!;
+    }
+    return new Import(scope, id, { environmentFromArn: arn });
+  }
+
+  public readonly otaTaskArn: string;
+  public readonly otaTaskId: string;
+
+  /** Tags applied to the task (through `Tags.of()` or directly). */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: OtaTaskProps) {
+    super(scope, id);
+    checkManagedIntegrationsRegion(this);
+    validateProps(this.node.path, props);
+
+    const provider = OtaTaskProvider.getOrCreate(this);
+    const document = props.jobDocument.bind(this);
+    let location: Pick<OtaTaskResourceProperties, 'JobDocument' | 'JobDocumentBucket' | 'S3Url'>;
+    if (document.content !== undefined) {
+      const bucket = jobDocumentBucket(this);
+      provider.allowJobDocumentWrites(bucket);
+      location = { JobDocument: document.content, JobDocumentBucket: bucket.bucketName };
+    } else {
+      const { bucket, objectKey } = document as Required<typeof document>;
+      const statement = jobDocumentReadStatement(bucket.arnForObjects(objectKey), Stack.of(this).account);
+      if (!bucket.addToResourcePolicy(statement).statementAdded) {
+        Annotations.of(this).addWarningV2('cdk-iot-ota-tasks:importedJobDocumentBucket',
+          `The job document's bucket is imported, so its policy cannot be changed here. Add this statement to it, or IoT Managed Integrations cannot read the document: ${JSON.stringify(Stack.of(this).resolve(statement.toStatementJson()))}`);
+      }
+      location = { S3Url: bucket.s3UrlForObject(objectKey) };
+      assertRule(this.node.path, OTA_TASK_RULES.s3Url, location.S3Url);
+    }
+
+    this.tags = new TagManager(TagType.MAP, OTA_TASK_RESOURCE_TYPE);
+    this.node.addValidation({
+      validate: () => tagViolations('an OTA task', Object.entries(this.tags.renderTags() ?? {}),
+        { max: OTA_TASK_MAX_TAGS, key: OTA_TASK_RULES.tagKey, value: OTA_TASK_RULES.tagValue }),
+    });
+
+    const properties: OtaTaskResourceProperties = {
+      ...location,
+      OtaType: props.otaType,
+      Protocol: props.protocol,
+      OtaMechanism: props.otaMechanism,
+      Target: props.targets,
+      OtaTargetQueryString: props.otaTargetQueryString,
+      TaskConfigurationId: props.taskConfiguration?.otaTaskConfigurationId,
+      Description: props.description,
+      OtaSchedulingConfig: props.scheduling && {
+        StartTime: props.scheduling.startTime,
+        EndTime: props.scheduling.endTime,
+        EndBehavior: props.scheduling.endBehavior,
+        MaintenanceWindows: props.scheduling.maintenanceWindows?.map((window) => ({
+          StartTime: window.startTime,
+          DurationInMinutes: numberProperty(window.duration.toMinutes())!,
+        })),
+      },
+      OtaTaskExecutionRetryConfig: props.retryCriteria && {
+        RetryConfigCriteria: props.retryCriteria.map((criteria) => ({
+          FailureType: criteria.failureType,
+          MinNumberOfRetries: numberProperty(criteria.minNumberOfRetries),
+        })),
+      },
+      // The model wants 1 to 50 tags: no tags means no Tags property, never an empty map.
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
+    };
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: OTA_TASK_RESOURCE_TYPE,
+      properties,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      serviceTimeout: OtaTaskProvider.SERVICE_TIMEOUT,
+    });
+    this.otaTaskId = resource.ref;
+    this.otaTaskArn = resource.getAttString('Arn');
+
+    if (props.outputs ?? true) {
+      (this as any)[OUTPUTS_OWNER] = true;
+      new CfnOutput(this, 'OtaTaskArn', { value: this.otaTaskArn, description: `ARN of OTA task ${this.node.path}` });
+      new CfnOutput(this, 'OtaTaskId', { value: this.otaTaskId, description: `Id of OTA task ${this.node.path}` });
+    }
+    checkStackOutputQuota(this, 'Set `outputs: false` on tasks whose ARN and id you do not need as outputs');
+  }
+}
+
+/**
+ * The form of the service's scheduling times, shown in its guide as `2024-10-23T17:00`: a date and
+ * a time of day; seconds, fractions and a zone are accepted too.
+ */
+const SCHEDULE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$/;
+
+function validateProps(path: string, props: OtaTaskProps): void {
+  const R = OTA_TASK_RULES;
+  const check = (rule: FieldRule, value: unknown) => {
+    if (value !== undefined && !Token.isUnresolved(value)) assertRule(path, rule, value);
+  };
+  check(R.otaType, props.otaType);
+  check(R.protocol, props.protocol);
+  check(R.otaMechanism, props.otaMechanism);
+  check(R.description, props.description);
+  check(R.otaTargetQueryString, props.otaTargetQueryString);
+  if (props.taskConfiguration) check(R.taskConfigurationId, props.taskConfiguration.otaTaskConfigurationId);
+
+  checkTargeting(path, props);
+
+  const scheduling = props.scheduling;
+  for (const [field, value] of [['scheduling.startTime', scheduling?.startTime], ['scheduling.endTime', scheduling?.endTime]] as const) {
+    if (value !== undefined && !Token.isUnresolved(value) && !SCHEDULE_TIME.test(value)) {
+      throw new Error(`${path}: ${field} must be a date-time such as 2027-01-15T02:00 (seconds and a zone optional), got ${JSON.stringify(value)}`);
+    }
+  }
+  check(R.endBehavior, scheduling?.endBehavior);
+  for (const window of scheduling?.maintenanceWindows ?? []) {
+    check(R.maintenanceWindowStartTime, window.startTime);
+    if (!Token.isUnresolved(window.startTime) && window.startTime.trim() === '') {
+      throw new Error(`${path}: scheduling.maintenanceWindows[].startTime must not be empty`);
+    }
+    const seconds = window.duration.toSeconds();
+    if (Token.isUnresolved(seconds)) continue;
+    if (seconds % 60 !== 0) {
+      throw new Error(`${path}: scheduling.maintenanceWindows[].duration must be whole minutes, got ${window.duration.toHumanString()}`);
+    }
+    check(R.maintenanceWindowDuration, seconds / 60);
+  }
+  for (const criteria of props.retryCriteria ?? []) {
+    check(R.retryFailureType, criteria.failureType);
+    check(R.minNumberOfRetries, criteria.minNumberOfRetries);
+  }
+  if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+    throw new Error(`${path}: removalPolicy SNAPSHOT is not supported by OTA tasks: use DESTROY or RETAIN`);
+  }
+}
+
+/** ONE_TIME takes a list of targets, CONTINUOUS a query; the service's guide documents no mix. */
+function checkTargeting(path: string, props: OtaTaskProps): void {
+  const targets = props.targets;
+  const hasTargets = targets !== undefined && (Token.isUnresolved(targets) || targets.length > 0);
+  const hasQuery = props.otaTargetQueryString !== undefined;
+  if (props.otaType === OtaType.ONE_TIME) {
+    if (!hasTargets) throw new Error(`${path}: a ONE_TIME OTA task needs targets (1 to ${OTA_TASK_MAX_TARGETS} managed-thing ARNs)`);
+    if (hasQuery) throw new Error(`${path}: otaTargetQueryString is for CONTINUOUS OTA tasks; a ONE_TIME task takes targets only`);
+  }
+  if (props.otaType === OtaType.CONTINUOUS) {
+    if (!hasQuery) throw new Error(`${path}: a CONTINUOUS OTA task needs otaTargetQueryString`);
+    if (hasTargets) throw new Error(`${path}: targets are for ONE_TIME OTA tasks; a CONTINUOUS task selects things with otaTargetQueryString`);
+    if (!Token.isUnresolved(props.otaTargetQueryString) && props.otaTargetQueryString!.trim() === '') {
+      throw new Error(`${path}: otaTargetQueryString must not be empty`);
+    }
+  }
+  if (targets === undefined || Token.isUnresolved(targets)) return;
+  if (targets.length > OTA_TASK_MAX_TARGETS) {
+    throw new Error(`${path}: targets takes at most ${OTA_TASK_MAX_TARGETS} managed things at a time, got ${targets.length}`);
+  }
+  const seen = new Set<string>();
+  for (const target of targets) {
+    if (Token.isUnresolved(target)) continue;
+    if (target.trim() === '') throw new Error(`${path}: targets must not contain an empty string`);
+    if (seen.has(target)) throw new Error(`${path}: targets lists ${JSON.stringify(target)} twice`);
+    seen.add(target);
+  }
+}

@@ -1,0 +1,924 @@
+import {
+  AccessDeniedException,
+  AssociateMulticastGroupWithFuotaTaskCommand,
+  AssociateWirelessDeviceWithFuotaTaskCommand,
+  CreateFuotaTaskCommand,
+  DeleteFuotaTaskCommand,
+  DisassociateMulticastGroupFromFuotaTaskCommand,
+  DisassociateWirelessDeviceFromFuotaTaskCommand,
+  GetFuotaTaskCommand,
+  GetFuotaTaskResponse,
+  InternalServerException,
+  IoTWirelessClient,
+  ListMulticastGroupsByFuotaTaskCommand,
+  ListWirelessDevicesCommand,
+  ResourceNotFoundException,
+  StartFuotaTaskCommand,
+  TagResourceCommand,
+  ThrottlingException,
+  UntagResourceCommand,
+  UpdateFuotaTaskCommand,
+  ValidationException,
+} from '@aws-sdk/client-iot-wireless';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { FuotaLifecycleContext, isComplete, onEvent } from '../../../src/fuota/handler/lifecycle';
+import { ProviderEvent } from '../../../src/shared/provider-events';
+
+const NOW = Date.parse('2030-06-01T12:00:00.000Z');
+const MINUTE = 60_000;
+const TASK_ID = '0f3c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f';
+const TASK_ARN = `arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/${TASK_ID}`;
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
+
+/** The properties as CloudFormation delivers them: every scalar is a string. */
+const PROPS: Record<string, unknown> = {
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Demo-FuotaProviderframeworkonEvent',
+  FirmwareUpdateImage: 's3://b/k.bin',
+  FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
+  Name: 'campaign-1',
+  Description: 'Spring firmware',
+  RfRegion: 'EU868',
+  RedundancyPercent: '20',
+  FragmentSizeBytes: '100',
+  FragmentIntervalMS: '1000',
+  Descriptor: 'AAAA',
+  WirelessDeviceIds: ['d1', 'd2'],
+  StartDelaySeconds: '3600',
+  Tags: [{ Key: 'k', Value: 'v' }],
+};
+
+/** `PROPS` of a task that is not to be started. */
+const UNSTARTED_PROPS = without(PROPS, 'StartDelaySeconds');
+
+const iot = mockClient(IoTWirelessClient);
+const client = new IoTWirelessClient({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+
+let sleeps: number[];
+let logs: Record<string, unknown>[];
+
+beforeEach(() => {
+  iot.reset();
+  sleeps = [];
+  logs = [];
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function context(overrides: Partial<FuotaLifecycleContext> = {}): FuotaLifecycleContext {
+  return {
+    client,
+    deadline: NOW + 60_000,
+    now: () => NOW,
+    log: (entry) => { logs.push(entry); },
+    sleep: async (ms) => { sleeps.push(ms); },
+    random: () => 0.5,
+    ...overrides,
+  };
+}
+
+/** A clock that moves on by `stepMs` each time the handler sleeps, for tests of the deadline. */
+function advancingClock(stepMs: number): Pick<FuotaLifecycleContext, 'now' | 'sleep'> {
+  let time = NOW;
+  return {
+    now: () => time,
+    sleep: async (ms) => { sleeps.push(ms); time += stepMs; },
+  };
+}
+
+function event(requestType: ProviderEvent['RequestType'], props: Record<string, unknown>, extra: Partial<ProviderEvent> = {}): ProviderEvent {
+  return {
+    RequestType: requestType,
+    StackId: STACK_ID,
+    RequestId: 'c5a8b0d2-1111-4e2f-9a3b-6c7d8e9f0a1b',
+    LogicalResourceId: 'FuotaTask1A2B3C4D',
+    ResourceType: 'Custom::IoTWirelessFuotaTask',
+    ResponseURL: 'https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/presigned',
+    ResourceProperties: props,
+    ...extra,
+  };
+}
+
+/** The Create event that onEvent receives: no physical id yet. */
+function createEvent(props: Record<string, unknown> = PROPS, requestId?: string): ProviderEvent {
+  return event('Create', props, requestId ? { RequestId: requestId } : {});
+}
+
+/** The Create event that isComplete receives: onEvent's physical id added. */
+function createdEvent(props: Record<string, unknown> = PROPS): ProviderEvent {
+  return { ...createEvent(props), PhysicalResourceId: TASK_ID };
+}
+
+function updateEvent(props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId = TASK_ID): ProviderEvent {
+  return event('Update', props, { OldResourceProperties: oldProps, PhysicalResourceId: physicalId });
+}
+
+function deleteEvent(physicalId = TASK_ID, props: Record<string, unknown> = PROPS): ProviderEvent {
+  return event('Delete', props, { PhysicalResourceId: physicalId });
+}
+
+function without(props: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  const copy = { ...props };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+/** The task as GetFuotaTask reports it right after CreateFuotaTask with `PROPS`. */
+function liveTask(overrides: Partial<GetFuotaTaskResponse> = {}): GetFuotaTaskResponse {
+  return {
+    Arn: TASK_ARN,
+    Id: TASK_ID,
+    Status: 'Pending',
+    Name: 'campaign-1',
+    Description: 'Spring firmware',
+    LoRaWAN: { RfRegion: 'EU868' },
+    FirmwareUpdateImage: 's3://b/k.bin',
+    FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
+    CreatedAt: new Date(NOW - 10 * MINUTE),
+    RedundancyPercent: 20,
+    FragmentSizeBytes: 100,
+    FragmentIntervalMS: 1000,
+    Descriptor: 'AAAA',
+    ...overrides,
+  };
+}
+
+const STARTED = { Status: 'In_FuotaSession', LoRaWAN: { RfRegion: 'EU868', StartTime: new Date(NOW - MINUTE) } } as const;
+
+/** Stubs the reads: the live task and its live device and group associations. */
+function givenTask(options: { task?: GetFuotaTaskResponse; devices?: string[]; groups?: string[] } = {}) {
+  iot.on(GetFuotaTaskCommand).resolves(options.task ?? liveTask());
+  iot.on(ListWirelessDevicesCommand).resolves({ WirelessDeviceList: (options.devices ?? []).map((Id) => ({ Id })) });
+  iot.on(ListMulticastGroupsByFuotaTaskCommand).resolves({ MulticastGroupList: (options.groups ?? []).map((Id) => ({ Id })) });
+}
+
+/** The operations sent, in order. */
+function sent(): string[] {
+  return iot.calls().map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
+}
+
+/** The inputs of every call of one command, in order. */
+function inputs(command: new (input: any) => { input: unknown }): unknown[] {
+  return iot.commandCalls(command as any).map((call) => call.args[0].input);
+}
+
+const throttle = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+const notFound = (message: string) =>
+  new ResourceNotFoundException({ message, ResourceId: 'x', ResourceType: 'FuotaTask', $metadata: { httpStatusCode: 404 } });
+const invalid = (message: string) => new ValidationException({ message, $metadata: { httpStatusCode: 400 } });
+const denied = (message: string) => new AccessDeniedException({ message, $metadata: { httpStatusCode: 403 } });
+const serverError = () => new InternalServerException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('properties are converted and checked before any call', () => {
+  const INVALID: [string, Record<string, unknown>, string][] = [
+    ['RedundancyPercent "140"', { RedundancyPercent: '140' }, 'Invalid FuotaTask properties: redundancyPercent must be an integer from 0 to 100, got 140'],
+    ['RedundancyPercent "2.5"', { RedundancyPercent: '2.5' }, 'Invalid FuotaTask properties: redundancyPercent must be an integer from 0 to 100, got "2.5"'],
+    ['RedundancyPercent "abc"', { RedundancyPercent: 'abc' }, 'Invalid FuotaTask properties: redundancyPercent must be an integer from 0 to 100, got "abc"'],
+    ['RfRegion "EU999"', { RfRegion: 'EU999' }, 'Invalid FuotaTask properties: rfRegion must be one of EU868'],
+    ['devices and groups both', { MulticastGroupIds: ['g1'] }, 'Invalid FuotaTask properties: wirelessDeviceIds and multicastGroupIds cannot both be set'],
+    ['StartDelaySeconds "60"', { StartDelaySeconds: '60' }, 'Invalid FuotaTask properties: start delay must be a whole number of seconds of at least 1860'],
+    ['StartTime "soon"', { StartDelaySeconds: undefined, StartTime: 'soon' }, 'Invalid FuotaTask properties: start time must be an ISO 8601 date-time'],
+  ];
+
+  test.each(INVALID)('onEvent Create with %s fails and calls nothing', async (_label, overrides, message) => {
+    await expect(onEvent(createEvent({ ...PROPS, ...overrides }), context())).rejects.toThrow(message);
+    expect(iot).not.toHaveReceivedAnyCommand();
+  });
+
+  test.each(INVALID)('onEvent Update to %s fails and calls nothing', async (_label, overrides, message) => {
+    await expect(onEvent(updateEvent({ ...PROPS, ...overrides }, PROPS), context())).rejects.toThrow(message);
+    expect(iot).not.toHaveReceivedAnyCommand();
+  });
+
+  test.each(INVALID)('isComplete Create with %s fails and calls nothing', async (_label, overrides, message) => {
+    await expect(isComplete(createdEvent({ ...PROPS, ...overrides }), context())).rejects.toThrow(message);
+    expect(iot).not.toHaveReceivedAnyCommand();
+  });
+
+  test.each(INVALID)('isComplete Update to %s fails and calls nothing', async (_label, overrides, message) => {
+    await expect(isComplete(updateEvent({ ...PROPS, ...overrides }, PROPS), context())).rejects.toThrow(message);
+    expect(iot).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('onEvent Create', () => {
+  beforeEach(() => {
+    iot.on(CreateFuotaTaskCommand).resolves({ Arn: TASK_ARN, Id: TASK_ID, $metadata: { httpStatusCode: 201 } });
+  });
+
+  test('sends exactly one CreateFuotaTask with every property converted to its API type', async () => {
+    await onEvent(createEvent(), context());
+
+    expect(sent()).toEqual(['CreateFuotaTask']);
+    expect(inputs(CreateFuotaTaskCommand)).toStrictEqual([{
+      ClientRequestToken: expect.stringMatching(/^[a-zA-Z0-9-_]{1,64}$/),
+      FirmwareUpdateImage: 's3://b/k.bin',
+      FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
+      Name: 'campaign-1',
+      Description: 'Spring firmware',
+      LoRaWAN: { RfRegion: 'EU868' },
+      RedundancyPercent: 20,
+      FragmentSizeBytes: 100,
+      FragmentIntervalMS: 1000,
+      Descriptor: 'AAAA',
+    }]);
+  });
+
+  test('does not send tags with the create: they are applied in isComplete', async () => {
+    await onEvent(createEvent(), context());
+
+    expect(inputs(CreateFuotaTaskCommand)[0]).not.toHaveProperty('Tags');
+  });
+
+  test('leaves LoRaWAN out when no RfRegion is set', async () => {
+    await onEvent(createEvent(without(PROPS, 'RfRegion')), context());
+
+    expect(inputs(CreateFuotaTaskCommand)[0]).toMatchObject({ LoRaWAN: undefined });
+  });
+
+  test('returns the task Id as the physical id and only Arn and Id as data', async () => {
+    await expect(onEvent(createEvent(), context())).resolves.toStrictEqual({
+      PhysicalResourceId: TASK_ID,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+  });
+
+  test('the ClientRequestToken is the same when the same request is handled twice', async () => {
+    await onEvent(createEvent(), context());
+    await onEvent(createEvent(), context());
+
+    const [first, second] = inputs(CreateFuotaTaskCommand) as { ClientRequestToken: string }[];
+    expect(second.ClientRequestToken).toBe(first.ClientRequestToken);
+  });
+
+  test('the ClientRequestToken differs for another CloudFormation request', async () => {
+    await onEvent(createEvent(PROPS, 'request-1'), context());
+    await onEvent(createEvent(PROPS, 'request-2'), context());
+
+    const [first, second] = inputs(CreateFuotaTaskCommand) as { ClientRequestToken: string }[];
+    expect(second.ClientRequestToken).not.toBe(first.ClientRequestToken);
+  });
+
+  test('does not touch tags, associations or the start', async () => {
+    await onEvent(createEvent(), context());
+
+    expect(iot).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+});
+
+describe('onEvent Create when the service refuses or throttles', () => {
+  test('throttling is retried with backoff and the same ClientRequestToken, making one task', async () => {
+    iot.on(CreateFuotaTaskCommand)
+      .rejectsOnce(throttle())
+      .rejectsOnce(throttle())
+      .resolves({ Arn: TASK_ARN, Id: TASK_ID });
+
+    const result = await onEvent(createEvent(), context());
+
+    expect(result.PhysicalResourceId).toBe(TASK_ID);
+    expect(iot).toHaveReceivedCommandTimes(CreateFuotaTaskCommand, 3);
+    const tokens = (inputs(CreateFuotaTaskCommand) as { ClientRequestToken: string }[]).map((input) => input.ClientRequestToken);
+    expect(new Set(tokens).size).toBe(1);
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  test('a ValidationException is not retried and surfaces verbatim', async () => {
+    iot.on(CreateFuotaTaskCommand).rejects(invalid('The role arn:aws:iam::123456789012:role/fw cannot be assumed by iotwireless'));
+
+    await expect(onEvent(createEvent(), context())).rejects.toThrow(
+      new Error('CreateFuotaTask failed: ValidationException: The role arn:aws:iam::123456789012:role/fw cannot be assumed by iotwireless'));
+    expect(iot).toHaveReceivedCommandTimes(CreateFuotaTaskCommand, 1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('retries stop when the next attempt would pass the deadline', async () => {
+    iot.on(CreateFuotaTaskCommand).rejects(throttle());
+
+    const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
+    await expect(onEvent(createEvent(), ctx)).rejects.toThrow(new Error('CreateFuotaTask failed: ThrottlingException: Rate exceeded'));
+
+    expect(iot).toHaveReceivedCommandTimes(CreateFuotaTaskCommand, 3);
+    expect(sleeps).toEqual([100, 200]);
+  });
+});
+
+describe('isComplete Create', () => {
+  test('reads the task, tags it, lists and associates the devices, then starts it', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(), context());
+
+    expect(sent()).toEqual([
+      'GetFuotaTask',
+      'TagResource',
+      'ListWirelessDevices',
+      'ListMulticastGroupsByFuotaTask',
+      'AssociateWirelessDeviceWithFuotaTask',
+      'AssociateWirelessDeviceWithFuotaTask',
+      'StartFuotaTask',
+    ]);
+  });
+
+  test('returns IsComplete with only Arn and Id as data', async () => {
+    givenTask();
+
+    await expect(isComplete(createdEvent(), context())).resolves.toStrictEqual({
+      IsComplete: true,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+  });
+
+  test('reads the task by its physical id', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(), context());
+
+    expect(inputs(GetFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
+  });
+
+  test('tags the task by its ARN', async () => {
+    givenTask();
+
+    await isComplete(createdEvent({ ...PROPS, Tags: [{ Key: 'k', Value: 'v' }, { Key: 'team', Value: '' }] }), context());
+
+    expect(inputs(TagResourceCommand)).toStrictEqual([{
+      ResourceArn: TASK_ARN,
+      Tags: [{ Key: 'k', Value: 'v' }, { Key: 'team', Value: '' }],
+    }]);
+  });
+
+  test('lists the live associations of this task', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(), context());
+
+    expect(inputs(ListWirelessDevicesCommand)).toEqual([{ FuotaTaskId: TASK_ID }]);
+    expect(inputs(ListMulticastGroupsByFuotaTaskCommand)).toEqual([{ Id: TASK_ID }]);
+  });
+
+  test('associates each wanted device', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(), context());
+
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([
+      { Id: TASK_ID, WirelessDeviceId: 'd1' },
+      { Id: TASK_ID, WirelessDeviceId: 'd2' },
+    ]);
+  });
+
+  test('associates each wanted multicast group', async () => {
+    givenTask();
+
+    await isComplete(createdEvent({ ...without(PROPS, 'WirelessDeviceIds'), MulticastGroupIds: ['g1', 'g2'] }), context());
+
+    expect(inputs(AssociateMulticastGroupWithFuotaTaskCommand)).toStrictEqual([
+      { Id: TASK_ID, MulticastGroupId: 'g1' },
+      { Id: TASK_ID, MulticastGroupId: 'g2' },
+    ]);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+  });
+
+  test('starts the task StartDelaySeconds after now', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(), context());
+
+    expect(inputs(StartFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, LoRaWAN: { StartTime: new Date(NOW + 3600 * 1000) } }]);
+  });
+
+  test('does not start a task that has no start', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(UNSTARTED_PROPS), context());
+
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+
+  test('does not tag a task without tags', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(without(PROPS, 'Tags')), context());
+
+    expect(iot).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iot).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('does not re-associate devices that are already associated', async () => {
+    givenTask({ devices: ['d1'] });
+
+    await isComplete(createdEvent(), context());
+
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd2' }]);
+  });
+
+  test('follows NextToken through every page of associated devices', async () => {
+    givenTask();
+    iot.on(ListWirelessDevicesCommand)
+      .resolvesOnce({ WirelessDeviceList: [{ Id: 'd1' }], NextToken: 'page-2' })
+      .resolvesOnce({ WirelessDeviceList: [{ Id: 'd2' }], NextToken: '' });
+
+    await isComplete(createdEvent({ ...PROPS, WirelessDeviceIds: ['d1', 'd2', 'd3'] }), context());
+
+    expect(inputs(ListWirelessDevicesCommand)).toEqual([
+      { FuotaTaskId: TASK_ID },
+      { FuotaTaskId: TASK_ID, NextToken: 'page-2' },
+    ]);
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd3' }]);
+  });
+
+  test('follows NextToken through every page of associated multicast groups', async () => {
+    givenTask();
+    iot.on(ListMulticastGroupsByFuotaTaskCommand)
+      .resolvesOnce({ MulticastGroupList: [{ Id: 'g1' }], NextToken: 'page-2' })
+      .resolvesOnce({ MulticastGroupList: [{ Id: 'g2' }] });
+
+    await isComplete(createdEvent({ ...without(PROPS, 'WirelessDeviceIds'), MulticastGroupIds: ['g1', 'g2', 'g3'] }), context());
+
+    expect(inputs(ListMulticastGroupsByFuotaTaskCommand)).toEqual([
+      { Id: TASK_ID },
+      { Id: TASK_ID, NextToken: 'page-2' },
+    ]);
+    expect(inputs(AssociateMulticastGroupWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, MulticastGroupId: 'g3' }]);
+  });
+
+  test('a list page without a device or group list counts as no associations', async () => {
+    givenTask();
+    iot.on(ListWirelessDevicesCommand).resolves({});
+    iot.on(ListMulticastGroupsByFuotaTaskCommand).resolves({});
+
+    await isComplete(createdEvent(), context());
+
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([
+      { Id: TASK_ID, WirelessDeviceId: 'd1' },
+      { Id: TASK_ID, WirelessDeviceId: 'd2' },
+    ]);
+  });
+
+  test.each<[string, Partial<GetFuotaTaskResponse>]>([
+    ['its status is In_FuotaSession', { Status: 'In_FuotaSession' }],
+    ['its status is FuotaSession_Waiting', { Status: 'FuotaSession_Waiting' }],
+    ['it has a LoRaWAN.StartTime', { Status: 'Pending', LoRaWAN: { RfRegion: 'EU868', StartTime: new Date(NOW + 3600 * 1000) } }],
+  ])('does not start a task again when %s', async (_label, state) => {
+    givenTask({ task: liveTask(state), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(createdEvent(), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+
+  test('a re-run after everything was done only reads and re-applies the tags', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    const result = await isComplete(createdEvent(), context());
+
+    expect(result).toStrictEqual({ IsComplete: true, Data: { Arn: TASK_ARN, Id: TASK_ID } });
+    expect(sent()).toEqual(['GetFuotaTask', 'TagResource', 'ListWirelessDevices', 'ListMulticastGroupsByFuotaTask']);
+  });
+
+  test('a re-run after a partial failure associates what is missing and then starts', async () => {
+    givenTask({ devices: ['d1'] });
+
+    await isComplete(createdEvent(), context());
+
+    expect(sent().slice(-2)).toEqual(['AssociateWirelessDeviceWithFuotaTask', 'StartFuotaTask']);
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd2' }]);
+  });
+});
+
+describe('isComplete Create with a fixed StartTime', () => {
+  const startAt = (offsetMs: number) => ({ ...UNSTARTED_PROPS, StartTime: new Date(NOW + offsetMs).toISOString() });
+
+  test('a StartTime exactly 30 minutes ahead is sent as that date', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(startAt(30 * MINUTE)), context());
+
+    expect(inputs(StartFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, LoRaWAN: { StartTime: new Date(NOW + 30 * MINUTE) } }]);
+  });
+
+  test('a StartTime a day ahead is sent as that date', async () => {
+    givenTask();
+
+    await isComplete(createdEvent(startAt(24 * 60 * MINUTE)), context());
+
+    expect(inputs(StartFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, LoRaWAN: { StartTime: new Date(NOW + 24 * 60 * MINUTE) } }]);
+  });
+
+  test('a StartTime less than 30 minutes ahead fails without calling StartFuotaTask', async () => {
+    givenTask();
+
+    await expect(isComplete(createdEvent(startAt(29 * MINUTE)), context())).rejects.toThrow(
+      'StartFuotaTask needs a start time at least 30 minutes ahead');
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+
+  test('a started task is not rescheduled to another StartTime', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(createdEvent(startAt(60 * MINUTE)), context())).rejects.toThrow(
+      `FuotaTask ${TASK_ID} was already started for 2030-06-01T11:59:00.000Z and IoT Wireless cannot reschedule it`);
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+
+  test('a started task with the same StartTime completes', async () => {
+    const startTime = new Date(NOW + 60 * MINUTE);
+    givenTask({ task: liveTask({ Status: 'FuotaSession_Waiting', LoRaWAN: { RfRegion: 'EU868', StartTime: startTime } }), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(createdEvent(startAt(60 * MINUTE)), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+});
+
+describe('failures once the task exists', () => {
+  test('a failed association fails isComplete with the service message, and the rollback Delete removes the task', async () => {
+    iot.on(CreateFuotaTaskCommand).resolves({ Arn: TASK_ARN, Id: TASK_ID });
+    const created = await onEvent(createEvent(), context());
+    givenTask();
+    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).rejects(notFound('Wireless device d1 does not exist'));
+
+    await expect(isComplete({ ...createEvent(), PhysicalResourceId: created.PhysicalResourceId }, context())).rejects.toThrow(
+      new Error('AssociateWirelessDeviceWithFuotaTask failed: ResourceNotFoundException: Wireless device d1 does not exist'));
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+
+    iot.on(DeleteFuotaTaskCommand).resolves({});
+    await expect(onEvent(deleteEvent(created.PhysicalResourceId), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
+  });
+
+  test('a refused start fails isComplete with the service message', async () => {
+    givenTask();
+    iot.on(StartFuotaTaskCommand).rejects(invalid('Start time must be at least 30 minutes in the future'));
+
+    await expect(isComplete(createdEvent(), context())).rejects.toThrow(
+      new Error('StartFuotaTask failed: ValidationException: Start time must be at least 30 minutes in the future'));
+  });
+
+  test('a task deleted out of band fails isComplete', async () => {
+    iot.on(GetFuotaTaskCommand).rejects(notFound('FuotaTask not found'));
+
+    await expect(isComplete(createdEvent(), context())).rejects.toThrow(
+      new Error('GetFuotaTask failed: ResourceNotFoundException: FuotaTask not found'));
+    expect(sent()).toEqual(['GetFuotaTask']);
+  });
+
+  test('a very long service message is truncated so the response stays under 4 KB', async () => {
+    givenTask();
+    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).rejects(invalid('z'.repeat(10_000)));
+
+    const error = await isComplete(createdEvent(), context()).then(() => undefined, (e: Error) => e);
+
+    expect(error?.message).toMatch(/^AssociateWirelessDeviceWithFuotaTask failed: ValidationException: z+\.\.\. \(truncated\)$/);
+    expect(error!.message.length).toBe('AssociateWirelessDeviceWithFuotaTask failed: '.length + 1000 + '... (truncated)'.length);
+  });
+
+  test('throttling that is over within the deadline is retried and the task completes', async () => {
+    givenTask();
+    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).rejectsOnce(throttle()).resolves({});
+
+    await expect(isComplete(createdEvent(), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([
+      { Id: TASK_ID, WirelessDeviceId: 'd1' },
+      { Id: TASK_ID, WirelessDeviceId: 'd1' },
+      { Id: TASK_ID, WirelessDeviceId: 'd2' },
+    ]);
+    expect(sleeps).toEqual([100]);
+    expect(iot).toHaveReceivedCommandTimes(StartFuotaTaskCommand, 1);
+  });
+
+  test.each([
+    ['ThrottlingException', throttle],
+    ['InternalServerException', serverError],
+  ])('a %s that outlasts the deadline asks to be polled again instead of failing', async (name, makeError) => {
+    givenTask();
+    iot.on(StartFuotaTaskCommand).rejects(makeError());
+
+    const result = await isComplete(createdEvent(), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+
+    expect(result).toStrictEqual({ IsComplete: false });
+    // t = 0, 5, 10, 15, 20 s: the back-off after the fifth would pass the deadline
+    expect(iot).toHaveReceivedCommandTimes(StartFuotaTaskCommand, 5);
+    expect(logs).toContainEqual(expect.objectContaining({ phase: 'isComplete', taskId: TASK_ID, retryLater: expect.stringContaining(`StartFuotaTask failed: ${name}`) }));
+  });
+});
+
+describe('onEvent Update', () => {
+  test('reads the live task, then updates only the field that differs from it', async () => {
+    givenTask();
+    const result = await onEvent(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context());
+
+    expect(sent()).toEqual(['GetFuotaTask', 'UpdateFuotaTask']);
+    expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, RedundancyPercent: 30 }]);
+    expect(result).toStrictEqual({ PhysicalResourceId: TASK_ID, Data: { Arn: TASK_ARN, Id: TASK_ID } });
+  });
+
+  test('sends several changed fields in one UpdateFuotaTask', async () => {
+    givenTask();
+    const desired = { ...PROPS, FirmwareUpdateImage: 's3://b/k2.bin', RfRegion: 'US915', FragmentIntervalMS: '2000', Description: 'v2' };
+
+    await onEvent(updateEvent(desired, PROPS), context());
+
+    expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{
+      Id: TASK_ID,
+      FirmwareUpdateImage: 's3://b/k2.bin',
+      Description: 'v2',
+      LoRaWAN: { RfRegion: 'US915' },
+      FragmentIntervalMS: 2000,
+    }]);
+  });
+
+  test('makes no UpdateFuotaTask call when nothing differs', async () => {
+    givenTask();
+
+    await expect(onEvent(updateEvent(PROPS, PROPS), context())).resolves.toStrictEqual({
+      PhysicalResourceId: TASK_ID,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+    expect(sent()).toEqual(['GetFuotaTask']);
+  });
+
+  test('changes only to tags, devices or the start make no UpdateFuotaTask call', async () => {
+    givenTask();
+    const desired = { ...PROPS, Tags: [{ Key: 'k', Value: 'v2' }], WirelessDeviceIds: ['d3'], StartDelaySeconds: '7200' };
+
+    await onEvent(updateEvent(desired, PROPS), context());
+
+    expect(sent()).toEqual(['GetFuotaTask']);
+  });
+
+  test('compares with the live task, not with OldResourceProperties: a value already live is not sent', async () => {
+    givenTask({ task: liveTask({ RedundancyPercent: 30 }) });
+
+    await onEvent(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context());
+
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test('compares with the live task, not with OldResourceProperties: a drifted value is restored', async () => {
+    givenTask({ task: liveTask({ RedundancyPercent: 25 }) });
+
+    await onEvent(updateEvent({ ...PROPS, Name: 'campaign-2' }, PROPS), context());
+
+    expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, Name: 'campaign-2', RedundancyPercent: 20 }]);
+  });
+
+  test('a rollback to the values still live makes no UpdateFuotaTask call', async () => {
+    // the failed update wanted these; UpdateFuotaTask never applied them
+    const failedUpdate = { ...PROPS, RedundancyPercent: '30', Name: 'campaign-2', RfRegion: 'US915' };
+    givenTask();
+
+    await onEvent(updateEvent(PROPS, failedUpdate), context());
+
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test.each([
+    ['Name', 'Name'],
+    ['Description', 'Description'],
+    ['Descriptor', 'Descriptor'],
+  ])('a removed %s that is still live is cleared with an empty string', async (property, member) => {
+    givenTask();
+
+    await onEvent(updateEvent(without(PROPS, property), PROPS), context());
+
+    expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, [member]: '' }]);
+  });
+
+  test('a removed Name that is no longer live is left alone', async () => {
+    givenTask({ task: liveTask({ Name: undefined }) });
+
+    await onEvent(updateEvent(without(PROPS, 'Name'), PROPS), context());
+
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test.each(['RedundancyPercent', 'FragmentSizeBytes', 'FragmentIntervalMS', 'RfRegion'])(
+    'removing %s fails with a message and no UpdateFuotaTask call',
+    async (property) => {
+      givenTask();
+
+      await expect(onEvent(updateEvent(without(PROPS, property), PROPS), context())).rejects.toThrow('cannot remove');
+      expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+    },
+  );
+
+  test('changing a started task fails with a message and no UpdateFuotaTask call', async () => {
+    givenTask({ task: liveTask(STARTED) });
+
+    await expect(onEvent(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context())).rejects.toThrow(
+      `FuotaTask ${TASK_ID} has started (status In_FuotaSession) and IoT Wireless accepts no changes after StartFuotaTask, ` +
+      'so it cannot change redundancyPercent');
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test('a task with a StartTime counts as started even while Pending', async () => {
+    givenTask({ task: liveTask({ Status: 'Pending', LoRaWAN: { RfRegion: 'EU868', StartTime: new Date(NOW + 3600 * 1000) } }) });
+
+    await expect(onEvent(updateEvent({ ...PROPS, Name: 'campaign-2' }, PROPS), context())).rejects.toThrow('has started');
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test('an update of a started task that changes none of its fields succeeds', async () => {
+    givenTask({ task: liveTask(STARTED) });
+
+    await expect(onEvent(updateEvent({ ...PROPS, Tags: [] }, PROPS), context())).resolves.toStrictEqual({
+      PhysicalResourceId: TASK_ID,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+    expect(sent()).toEqual(['GetFuotaTask']);
+  });
+
+  test('an empty Name that GetFuotaTask leaves out is not a change, so a started task still takes a tag update', async () => {
+    const props = { ...PROPS, Name: '' };
+    givenTask({ task: liveTask({ ...STARTED, Name: undefined }) });
+
+    await expect(onEvent(updateEvent({ ...props, Tags: [{ Key: 'k', Value: 'v2' }] }, props), context())).resolves.toMatchObject({
+      PhysicalResourceId: TASK_ID,
+    });
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test('a refused UpdateFuotaTask surfaces the service message', async () => {
+    givenTask();
+    iot.on(UpdateFuotaTaskCommand).rejects(invalid('FirmwareUpdateImage must be an S3 URI'));
+
+    await expect(onEvent(updateEvent({ ...PROPS, FirmwareUpdateImage: 's3://b/other.bin' }, PROPS), context())).rejects.toThrow(
+      new Error('UpdateFuotaTask failed: ValidationException: FirmwareUpdateImage must be an S3 URI'));
+  });
+});
+
+describe('isComplete Update', () => {
+  test('disassociates devices that are live but no longer wanted, then associates the new ones', async () => {
+    givenTask({ devices: ['d1', 'd2'] });
+    const desired = { ...UNSTARTED_PROPS, WirelessDeviceIds: ['d2', 'd3'] };
+
+    await expect(isComplete(updateEvent(desired, UNSTARTED_PROPS), context())).resolves.toStrictEqual({
+      IsComplete: true,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+
+    expect(sent()).toEqual([
+      'GetFuotaTask',
+      'TagResource',
+      'ListWirelessDevices',
+      'ListMulticastGroupsByFuotaTask',
+      'DisassociateWirelessDeviceFromFuotaTask',
+      'AssociateWirelessDeviceWithFuotaTask',
+    ]);
+    expect(inputs(DisassociateWirelessDeviceFromFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd1' }]);
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd3' }]);
+  });
+
+  test('diffs against the live associations, not OldResourceProperties', async () => {
+    // the old properties list d1 and d2, but only d1 got associated and someone added d9
+    givenTask({ devices: ['d1', 'd9'] });
+
+    await isComplete(updateEvent(UNSTARTED_PROPS, UNSTARTED_PROPS), context());
+
+    expect(inputs(DisassociateWirelessDeviceFromFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd9' }]);
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'd2' }]);
+  });
+
+  test('switching from devices to multicast groups removes the devices before adding the groups', async () => {
+    givenTask({ devices: ['d1', 'd2'] });
+    const desired = { ...without(UNSTARTED_PROPS, 'WirelessDeviceIds'), MulticastGroupIds: ['g1'] };
+
+    await isComplete(updateEvent(desired, UNSTARTED_PROPS), context());
+
+    expect(sent().slice(4)).toEqual([
+      'DisassociateWirelessDeviceFromFuotaTask',
+      'DisassociateWirelessDeviceFromFuotaTask',
+      'AssociateMulticastGroupWithFuotaTask',
+    ]);
+    expect(inputs(AssociateMulticastGroupWithFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, MulticastGroupId: 'g1' }]);
+  });
+
+  test('removing a multicast group disassociates it', async () => {
+    const groups = { ...without(UNSTARTED_PROPS, 'WirelessDeviceIds'), MulticastGroupIds: ['g1', 'g2'] };
+    givenTask({ groups: ['g1', 'g2'] });
+
+    await isComplete(updateEvent({ ...groups, MulticastGroupIds: ['g2'] }, groups), context());
+
+    expect(inputs(DisassociateMulticastGroupFromFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, MulticastGroupId: 'g1' }]);
+    expect(iot).not.toHaveReceivedCommand(AssociateMulticastGroupWithFuotaTaskCommand);
+  });
+
+  test('untags the keys that OldResourceProperties had and ResourceProperties no longer has, before tagging', async () => {
+    givenTask({ devices: ['d1', 'd2'] });
+    const old = { ...UNSTARTED_PROPS, Tags: [{ Key: 'k', Value: 'v' }, { Key: 'team', Value: 'fw' }, { Key: 'stage', Value: 'beta' }] };
+
+    await isComplete(updateEvent(UNSTARTED_PROPS, old), context());
+
+    expect(sent().slice(1, 3)).toEqual(['UntagResource', 'TagResource']);
+    expect(inputs(UntagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, TagKeys: ['team', 'stage'] }]);
+    expect(inputs(TagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, Tags: [{ Key: 'k', Value: 'v' }] }]);
+  });
+
+  test('removing every tag untags them and tags nothing', async () => {
+    givenTask({ devices: ['d1', 'd2'] });
+
+    await isComplete(updateEvent(without(UNSTARTED_PROPS, 'Tags'), UNSTARTED_PROPS), context());
+
+    expect(inputs(UntagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, TagKeys: ['k'] }]);
+    expect(iot).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('a tag whose value changed is re-tagged, not untagged', async () => {
+    givenTask({ devices: ['d1', 'd2'] });
+
+    await isComplete(updateEvent({ ...UNSTARTED_PROPS, Tags: [{ Key: 'k', Value: 'v2' }] }, UNSTARTED_PROPS), context());
+
+    expect(iot).not.toHaveReceivedCommand(UntagResourceCommand);
+    expect(inputs(TagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, Tags: [{ Key: 'k', Value: 'v2' }] }]);
+  });
+
+  test('changing the devices of a started task fails and changes no association', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent({ ...PROPS, WirelessDeviceIds: ['d1', 'd2', 'd3'] }, PROPS), context())).rejects.toThrow(
+      `FuotaTask ${TASK_ID} has started (status In_FuotaSession)`);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+    expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
+  });
+
+  test('the failure names the association changes it refused', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent({ ...PROPS, WirelessDeviceIds: ['d1', 'd3'] }, PROPS), context())).rejects.toThrow(
+      'cannot change its devices or multicast groups (d3, d2)');
+  });
+
+  test('a started task whose associations are unchanged completes without being started again', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent({ ...PROPS, Tags: [{ Key: 'k', Value: 'v2' }] }, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(inputs(TagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, Tags: [{ Key: 'k', Value: 'v2' }] }]);
+  });
+
+  test('the rollback of an update that started the task completes and leaves it started', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ taskId: TASK_ID, note: expect.stringContaining('cannot be un-started') }));
+  });
+
+  test('an update that adds a start starts the task', async () => {
+    givenTask({ devices: ['d1', 'd2'] });
+
+    await isComplete(updateEvent(PROPS, UNSTARTED_PROPS), context());
+
+    expect(inputs(StartFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, LoRaWAN: { StartTime: new Date(NOW + 3600 * 1000) } }]);
+  });
+});
+
+describe('Delete', () => {
+  test('onEvent deletes the task by its physical id', async () => {
+    iot.on(DeleteFuotaTaskCommand).resolves({});
+
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    expect(sent()).toEqual(['DeleteFuotaTask']);
+    expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
+  });
+
+  test('a task that is already gone counts as deleted', async () => {
+    iot.on(DeleteFuotaTaskCommand).rejects(notFound(`FuotaTask ${TASK_ID} not found`));
+
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 1);
+    expect(logs).toContainEqual(expect.objectContaining({ operation: 'DeleteFuotaTask', result: 'already gone' }));
+  });
+
+  test('any other failure propagates with the service message', async () => {
+    iot.on(DeleteFuotaTaskCommand).rejects(denied('User is not authorized to perform: iotwireless:DeleteFuotaTask'));
+
+    await expect(onEvent(deleteEvent(), context())).rejects.toThrow(
+      new Error('DeleteFuotaTask failed: AccessDeniedException: User is not authorized to perform: iotwireless:DeleteFuotaTask'));
+    expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 1);
+  });
+
+  test('throttling of the delete is retried', async () => {
+    iot.on(DeleteFuotaTaskCommand).rejectsOnce(throttle()).resolves({});
+
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 2);
+  });
+
+  test('properties are not checked on delete, so a task whose properties no longer validate can still be removed', async () => {
+    iot.on(DeleteFuotaTaskCommand).resolves({});
+
+    await onEvent(deleteEvent(TASK_ID, { ...PROPS, RedundancyPercent: '140' }), context());
+
+    expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
+  });
+
+  test('isComplete for Delete is complete at once and calls nothing', async () => {
+    await expect(isComplete(deleteEvent(), context())).resolves.toStrictEqual({ IsComplete: true });
+    expect(iot).not.toHaveReceivedAnyCommand();
+  });
+});

@@ -1,0 +1,332 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  OtaEndBehavior,
+  OtaJobDocument,
+  OtaMechanism,
+  OtaProtocol,
+  OtaRetryFailureType,
+  OtaTask,
+  OtaTaskConfiguration,
+  OtaTaskProps,
+  OtaType,
+} from '../../src';
+
+const JOB = path.join(__dirname, 'fixtures', 'job.json');
+const TASK_TYPE = 'Custom::IoTManagedIntegrationsOtaTask';
+const THING = 'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/abc123';
+
+function newStack(region: string | null = 'eu-west-1', context?: Record<string, unknown>): Stack {
+  return new Stack(new App({ context }), 'Stack', { env: region ? { account: '123456789012', region } : undefined });
+}
+
+function task(stack: Stack, props: Partial<OtaTaskProps> = {}, id = 'Task'): OtaTask {
+  return new OtaTask(stack, id, {
+    jobDocument: OtaJobDocument.fromAsset(JOB),
+    otaType: OtaType.ONE_TIME,
+    targets: [THING],
+    ...props,
+  });
+}
+
+describe('task resource', () => {
+  test('sends every prop in the service shape, numbers as strings', () => {
+    const stack = newStack();
+    const config = OtaTaskConfiguration.fromOtaTaskConfigurationId(stack, 'Config', 'cfg123');
+    task(stack, {
+      description: 'Hub firmware 3_1',
+      protocol: OtaProtocol.HTTP,
+      otaMechanism: OtaMechanism.PUSH,
+      scheduling: {
+        startTime: '2027-01-15T02:00',
+        endTime: '2027-01-16T02:00:00Z',
+        endBehavior: OtaEndBehavior.STOP_ROLLOUT,
+        maintenanceWindows: [{ startTime: 'cron(0 2 * * ? *)', duration: Duration.hours(2) }],
+      },
+      retryCriteria: [{ failureType: OtaRetryFailureType.ALL, minNumberOfRetries: 3 }],
+      taskConfiguration: config,
+    });
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, {
+      JobDocument: Match.stringLikeRegexp('"firmwareVersion": "3.1.0"'),
+      JobDocumentBucket: { Ref: Match.stringLikeRegexp('^CdkIotOtaTasksJobDocuments') },
+      OtaType: 'ONE_TIME',
+      Target: [THING],
+      Description: 'Hub firmware 3_1',
+      Protocol: 'HTTP',
+      OtaMechanism: 'PUSH',
+      TaskConfigurationId: 'cfg123',
+      OtaSchedulingConfig: {
+        StartTime: '2027-01-15T02:00',
+        EndTime: '2027-01-16T02:00:00Z',
+        EndBehavior: 'STOP_ROLLOUT',
+        MaintenanceWindows: [{ StartTime: 'cron(0 2 * * ? *)', DurationInMinutes: '120' }],
+      },
+      OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: '3' }] },
+    });
+  });
+
+  test('a CONTINUOUS task sends its query and no targets', () => {
+    const stack = newStack();
+    task(stack, { otaType: OtaType.CONTINUOUS, targets: undefined, otaTargetQueryString: 'attributes.owner=team-a' });
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, {
+      OtaType: 'CONTINUOUS', OtaTargetQueryString: 'attributes.owner=team-a', Target: Match.absent(),
+    });
+  });
+
+  test('attributes: Id is the physical id, Arn comes from the handler', () => {
+    const stack = newStack();
+    const t = task(stack);
+    expect(stack.resolve(t.otaTaskId)).toEqual({ Ref: expect.stringMatching(/^Task/) });
+    expect(stack.resolve(t.otaTaskArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Task/), 'Arn'] });
+  });
+
+  test('a configuration in the stack is referenced by its id', () => {
+    const stack = newStack();
+    const config = new OtaTaskConfiguration(stack, 'Config');
+    task(stack, { taskConfiguration: config });
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, { TaskConfigurationId: { Ref: Match.stringLikeRegexp('^Config') } });
+  });
+
+  test('outputs on by default, off with outputs: false', () => {
+    const on = newStack();
+    task(on);
+    expect(Object.keys(Template.fromStack(on).findOutputs('*'))).toHaveLength(2);
+    const off = newStack();
+    task(off, { outputs: false });
+    expect(Template.fromStack(off).findOutputs('*')).toEqual({});
+  });
+
+  test('RETAIN keeps the task; SNAPSHOT is refused', () => {
+    const stack = newStack();
+    task(stack, { removalPolicy: RemovalPolicy.RETAIN });
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: 'Retain' });
+    expect(() => task(newStack(), { removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by OTA tasks: use DESTROY or RETAIN');
+  });
+});
+
+describe('job document', () => {
+  test('fromAsset sends the file content for the library bucket', () => {
+    const stack = newStack();
+    task(stack);
+    const [resource] = Object.values(Template.fromStack(stack).findResources(TASK_TYPE));
+    expect(JSON.parse(resource.Properties.JobDocument)).toEqual(JSON.parse(fs.readFileSync(JOB, 'utf8')));
+    expect(resource.Properties.S3Url).toBeUndefined();
+  });
+
+  test('fromJson keeps tokens, resolved at deployment', () => {
+    const stack = newStack();
+    const firmware = new s3.Bucket(stack, 'Firmware');
+    task(stack, { jobDocument: OtaJobDocument.fromJson({ url: firmware.s3UrlForObject('hub.bin'), version: 3 }) });
+    const [resource] = Object.values(Template.fromStack(stack).findResources(TASK_TYPE));
+    expect(JSON.stringify(resource.Properties.JobDocument)).toContain('"Ref":"Firmware');
+    expect(JSON.stringify(resource.Properties.JobDocument)).toContain('\\"version\\":3');
+  });
+
+  test('a changed document changes the resource properties, so CloudFormation sends an update', () => {
+    const render = (version: string) => {
+      const stack = newStack();
+      task(stack, { jobDocument: OtaJobDocument.fromJson({ version }) });
+      return Object.values(Template.fromStack(stack).findResources(TASK_TYPE))[0].Properties.JobDocument;
+    };
+    expect(render('3.1.0')).not.toEqual(render('3.1.1'));
+  });
+
+  test('the library bucket: TLS only, SSE-S3, no public access, retained, one read grant for the service however many tasks', () => {
+    const stack = newStack();
+    for (let i = 0; i < 5; i++) task(stack, {}, `Task${i}`);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      },
+    });
+    const statements = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Principal: { Service: 'iotmanagedintegrations.amazonaws.com' },
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CdkIotOtaTasksJobDocuments/), 'Arn'] }, '/ota-job-documents/*']] },
+        Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '123456789012' } },
+      },
+    ]);
+  });
+
+  test('fromBucket in the app: the bucket policy lets the service read that key only', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Docs');
+    task(stack, { jobDocument: OtaJobDocument.fromBucket(bucket, 'ota/job.json') });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(TASK_TYPE, {
+      S3Url: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Docs') }, '/ota/job.json']] },
+      JobDocument: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Principal: { Service: 'iotmanagedintegrations.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Docs'), 'Arn'] }, '/ota/job.json']] },
+        })],
+      },
+    });
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+  });
+
+  test('fromBucket with an imported bucket warns with the statement to add', () => {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Docs', 'my-docs');
+    task(stack, { jobDocument: OtaJobDocument.fromBucket(bucket, 'ota/job.json') });
+    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp(
+      'imported.*Add this statement.*iotmanagedintegrations.amazonaws.com.*arn:.*:s3:::my-docs/ota/job.json',
+    ));
+  });
+
+  test.each([
+    [OtaJobDocument.fromAsset('/nonexistent/job.json'), 'Stack/Task: jobDocument file "/nonexistent/job.json" does not exist or is not a file'],
+    [OtaJobDocument.fromAsset(path.join(__dirname, 'fixtures', 'broken.json')), 'is not valid JSON'],
+    [OtaJobDocument.fromBucket(s3.Bucket.fromBucketName(newStack(), 'B', 'docs-bucket'), '/job.json'), 'jobDocument key must be a non-empty S3 object key'],
+  ])('a bad document is refused (%#)', (jobDocument, error) => {
+    expect(() => task(newStack(), { jobDocument })).toThrow(error);
+  });
+});
+
+describe('validation at synth', () => {
+  const cases: [Partial<OtaTaskProps>, string | undefined][] = [
+    [{ description: 'd'.repeat(256) }, undefined],
+    [{ description: 'd'.repeat(257) }, 'description must be 1 to 256 characters long, got 257 characters'],
+    [{ description: '' }, 'description must be 1 to 256 characters long, got 0 characters'],
+    [{ description: 'Hub firmware 3.1' }, 'description must match ^[0-9A-Za-z_\\- ]+$, got "Hub firmware 3.1"'],
+    [{ targets: Array.from({ length: 100 }, (_, i) => `${THING}${i}`) }, undefined],
+    [{ targets: Array.from({ length: 101 }, (_, i) => `${THING}${i}`) }, 'targets takes at most 100 managed things at a time, got 101'],
+    [{ targets: [THING, THING] }, `targets lists "${THING}" twice`],
+    [{ targets: [] }, 'a ONE_TIME OTA task needs targets (1 to 100 managed-thing ARNs)'],
+    [{ otaTargetQueryString: 'a=b' }, 'otaTargetQueryString is for CONTINUOUS OTA tasks'],
+    [{ otaType: OtaType.CONTINUOUS }, 'a CONTINUOUS OTA task needs otaTargetQueryString'],
+    [{ otaType: OtaType.CONTINUOUS, otaTargetQueryString: 'a=b' }, 'targets are for ONE_TIME OTA tasks'],
+    [{ otaType: OtaType.CONTINUOUS, targets: undefined, otaTargetQueryString: ' ' }, 'otaTargetQueryString must not be empty'],
+    [{ scheduling: { startTime: '2027-01-15 02:00' } }, 'scheduling.startTime must be a date-time such as 2027-01-15T02:00'],
+    [{ scheduling: { endTime: '2027-13-01T00:00' } }, 'scheduling.endTime must be a date-time'],
+    [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.minutes(1) }] } }, undefined],
+    [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.minutes(1430) }] } }, undefined],
+    [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.minutes(1431) }] } }, 'scheduling.maintenanceWindows[].duration (minutes) must be an integer from 1 to 1430, got 1431'],
+    [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.seconds(90) }] } }, 'scheduling.maintenanceWindows[].duration must be whole minutes, got 1 minute 30 seconds'],
+    [{ scheduling: { maintenanceWindows: [{ startTime: '', duration: Duration.minutes(5) }] } }, 'scheduling.maintenanceWindows[].startTime must not be empty'],
+    [{ retryCriteria: [{ minNumberOfRetries: 0 }] }, undefined],
+    [{ retryCriteria: [{ minNumberOfRetries: 10 }] }, undefined],
+    [{ retryCriteria: [{ minNumberOfRetries: 11 }] }, 'retryCriteria[].minNumberOfRetries must be an integer from 0 to 10, got 11'],
+    [{ retryCriteria: [{ minNumberOfRetries: -1 }] }, 'retryCriteria[].minNumberOfRetries must be an integer from 0 to 10, got -1'],
+  ];
+  test.each(cases.map(([props, error]) => [Object.keys(props).join(', '), error ?? 'accepted', props, error] as const))('%s: %s', (_fields, _expected, props, error) => {
+    const make = () => task(newStack(), props);
+    if (error === undefined) expect(make).not.toThrow();
+    else expect(make).toThrow(`Stack/Task: ${error}`);
+  });
+
+  test('no tags means no Tags property (the model wants 1 to 50)', () => {
+    const stack = newStack();
+    task(stack);
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, { Tags: Match.absent() });
+  });
+
+  test('at most 50 tags, checked after aspects ran', () => {
+    const stack = newStack();
+    const t = task(stack);
+    for (let i = 0; i < 51; i++) Tags.of(t).add(`k${i}`, 'v');
+    expect(() => Template.fromStack(stack)).toThrow(/an OTA task takes at most 50 tags, got 51/);
+  });
+
+  test('Tags.of reaches the task as a map', () => {
+    const stack = newStack();
+    const t = task(stack);
+    Tags.of(t).add('campaign', 'hub-3');
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, { Tags: { campaign: 'hub-3' } });
+  });
+});
+
+describe('regions', () => {
+  test.each(['eu-west-1', 'ca-central-1'])('%s is supported', (region) => {
+    expect(() => task(newStack(region))).not.toThrow();
+  });
+
+  test('another concrete region fails synth and names the escape hatch', () => {
+    expect(() => task(newStack('us-east-1'))).toThrow(
+      'Stack/Task: IoT Managed Integrations is not available in us-east-1 (it runs in ca-central-1, eu-west-1). ' +
+      'If the service has since arrived in us-east-1, allow it with the context value "cdk-iot-ota-tasks:managedIntegrationsRegions": ["us-east-1"]',
+    );
+  });
+
+  test.each([[['us-east-1']], ['us-east-1,us-west-2'], ['["us-east-1"]']])('the escape hatch allows a region (%p)', (value) => {
+    expect(() => task(newStack('us-east-1', { 'cdk-iot-ota-tasks:managedIntegrationsRegions': value }))).not.toThrow();
+  });
+
+  test('an environment-agnostic stack warns', () => {
+    const stack = newStack(null);
+    task(stack);
+    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp('IoT Managed Integrations runs only in ca-central-1, eu-west-1'));
+  });
+});
+
+describe('provider', () => {
+  function figures(tasks: number) {
+    const stack = newStack();
+    for (let i = 0; i < tasks; i++) task(stack, { outputs: false }, `Task${i}`);
+    const template = Template.fromStack(stack);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument);
+    return { lambdas: Object.keys(template.findResources('AWS::Lambda::Function')).length, policyBytes: JSON.stringify(policies).length };
+  }
+
+  test('one provider per stack: 100 tasks cost the same Lambdas and policy bytes as one', () => {
+    expect(figures(100)).toEqual(figures(1));
+  });
+
+  test('handler policy: task actions on ota-task ARNs of this partition, account and region; the rest on * limited to the region', () => {
+    const stack = newStack();
+    task(stack);
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('^CdkIotOtaTasksOtaProviderHandlerRole') },
+    }))[0].Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({
+      Sid: 'OtaTasks',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iotmanagedintegrations:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':ota-task/*']] },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Sid: 'OtaTaskCreateAndConfigurations',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+    }));
+    expect(statements).toContainEqual({
+      Sid: 'OtaJobDocuments',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:DeleteObject'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CdkIotOtaTasksJobDocuments/), 'Arn'] }, '/ota-job-documents/*']] },
+    });
+    expect(statements.some((s: any) => [s.Action].flat().includes('iam:PassRole'))).toBe(false);
+  });
+
+  test('no document writes are granted when every document is in a bucket of yours', () => {
+    const stack = newStack();
+    task(stack, { jobDocument: OtaJobDocument.fromBucket(new s3.Bucket(stack, 'Docs'), 'job.json') });
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter((s: any) => s.Sid === 'OtaJobDocuments')).toEqual([]);
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1);
+  });
+});
+
+describe('import', () => {
+  test('fromOtaTaskArn', () => {
+    const imported = OtaTask.fromOtaTaskArn(newStack(), 'Existing', 'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:ota-task/abc123');
+    expect(imported.otaTaskId).toBe('abc123');
+    expect(imported.env.region).toBe('eu-west-1');
+    expect(() => OtaTask.fromOtaTaskArn(newStack(), 'Bad', THING)).toThrow('Stack/Bad: expected an OTA task ARN');
+  });
+});
