@@ -1,9 +1,6 @@
 import * as fs from 'fs';
 import {
   Annotations,
-  Arn,
-  ArnFormat,
-  CfnOutput,
   CustomResource,
   IResource,
   ITaggable,
@@ -32,9 +29,9 @@ import { RfRegion } from './rf-region';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
-import { checkStackOutputQuota, OUTPUTS_OWNER } from '../shared/outputs-quota';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
+import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
 export interface IFuotaTask extends IResource {
@@ -160,13 +157,12 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
    * @param arn `arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>`
    */
   public static fromFuotaTaskArn(scope: Construct, id: string, arn: string): IFuotaTask {
-    const components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (!Token.isUnresolved(arn) && (components.service !== 'iotwireless' || components.resource !== 'FuotaTask' || !components.resourceName)) {
-      throw new Error(`${scope.node.path}/${id}: expected a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>), got ${JSON.stringify(arn)}`);
-    }
+    const taskId = taskIdFromArn(scope, id, arn, {
+      service: 'iotwireless', resource: 'FuotaTask', form: 'a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>)',
+    });
     class Import extends Resource implements IFuotaTask {
       public readonly fuotaTaskArn = arn;
-      public readonly fuotaTaskId = components.resourceName!;
+      public readonly fuotaTaskId = taskId;
     }
     return new Import(scope, id, { environmentFromArn: arn });
   }
@@ -183,6 +179,7 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
   constructor(scope: Construct, id: string, props: FuotaTaskProps) {
     super(scope, id);
     validateProps(this, props);
+    refuseSnapshot(this, props.removalPolicy, 'FUOTA tasks');
 
     const image = props.firmware.bind(this);
     checkImageSize(this, image);
@@ -226,12 +223,7 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
     this.fuotaTaskId = resource.ref;
     this.fuotaTaskArn = resource.getAttString('Arn');
 
-    if (props.outputs ?? true) {
-      (this as any)[OUTPUTS_OWNER] = true;
-      new CfnOutput(this, 'FuotaTaskArn', { value: this.fuotaTaskArn, description: `ARN of FUOTA task ${this.node.path}` });
-      new CfnOutput(this, 'FuotaTaskId', { value: this.fuotaTaskId, description: `Id of FUOTA task ${this.node.path}` });
-    }
-    checkStackOutputQuota(this, 'Set `outputs: false` on FuotaTasks whose ARN and id you do not need as outputs');
+    addTaskOutputs(this, props.outputs ?? true, { prefix: 'FuotaTask', what: 'FUOTA task', arn: this.fuotaTaskArn, id: this.fuotaTaskId });
     warnOnRegionWithoutLoRaWAN(this);
   }
 }
@@ -260,9 +252,6 @@ function validateProps(task: FuotaTask, props: FuotaTaskProps): void {
       'fragmentSizeBytes applies only to FUOTA tasks with multicast groups; IoT Wireless ignores it for individual devices');
   }
   checkStart(path, props.start);
-  if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
-    throw new Error(`${path}: removalPolicy SNAPSHOT is not supported by FUOTA tasks: use DESTROY or RETAIN`);
-  }
 }
 
 function checkIdList(path: string, rule: FieldRule, ids: string[] | undefined): void {

@@ -7,6 +7,7 @@ import { OTA_TASK_CONFIGURATION_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty as num } from '../shared/property-values';
+import { refuseSnapshot } from '../shared/task-resource';
 
 /** An OTA task configuration of AWS IoT Managed Integrations. */
 export interface IOtaTaskConfiguration extends IResource {
@@ -134,9 +135,7 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
     super(scope, id);
     checkManagedIntegrationsRegion(this);
     validate(this.node.path, props);
-    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
-      throw new Error(`${this.node.path}: removalPolicy SNAPSHOT is not supported by OTA task configurations: use DESTROY or RETAIN`);
-    }
+    refuseSnapshot(this, props.removalPolicy, 'OTA task configurations');
 
     const properties: OtaTaskConfigurationResourceProperties = {
       Name: props.otaTaskConfigurationName,

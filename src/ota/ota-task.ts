@@ -1,8 +1,5 @@
 import {
   Annotations,
-  Arn,
-  ArnFormat,
-  CfnOutput,
   CustomResource,
   Duration,
   IResource,
@@ -25,9 +22,9 @@ import { OtaTaskProvider } from './ota-task-provider';
 import { OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
-import { checkStackOutputQuota, OUTPUTS_OWNER } from '../shared/outputs-quota';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
+import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
 
 /** An OTA task of AWS IoT Managed Integrations. */
 export interface IOtaTask extends IResource {
@@ -166,13 +163,12 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
    * @param arn `arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>`
    */
   public static fromOtaTaskArn(scope: Construct, id: string, arn: string): IOtaTask {
-    const components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (!Token.isUnresolved(arn) && (components.service !== 'iotmanagedintegrations' || components.resource !== 'ota-task' || !components.resourceName)) {
-      throw new Error(`${scope.node.path}/${id}: expected an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>), got ${JSON.stringify(arn)}`);
-    }
+    const taskId = taskIdFromArn(scope, id, arn, {
+      service: 'iotmanagedintegrations', resource: 'ota-task', form: 'an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>)',
+    });
     class Import extends Resource implements IOtaTask {
       public readonly otaTaskArn = arn;
-      public readonly otaTaskId = components.resourceName!;
+      public readonly otaTaskId = taskId;
     }
     return new Import(scope, id, { environmentFromArn: arn });
   }
@@ -187,6 +183,7 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
     super(scope, id);
     checkManagedIntegrationsRegion(this);
     validateProps(this.node.path, props);
+    refuseSnapshot(this, props.removalPolicy, 'OTA tasks');
 
     const provider = OtaTaskProvider.getOrCreate(this);
     const document = props.jobDocument.bind(this);
@@ -250,12 +247,7 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
     this.otaTaskId = resource.ref;
     this.otaTaskArn = resource.getAttString('Arn');
 
-    if (props.outputs ?? true) {
-      (this as any)[OUTPUTS_OWNER] = true;
-      new CfnOutput(this, 'OtaTaskArn', { value: this.otaTaskArn, description: `ARN of OTA task ${this.node.path}` });
-      new CfnOutput(this, 'OtaTaskId', { value: this.otaTaskId, description: `Id of OTA task ${this.node.path}` });
-    }
-    checkStackOutputQuota(this, 'Set `outputs: false` on tasks whose ARN and id you do not need as outputs');
+    addTaskOutputs(this, props.outputs ?? true, { prefix: 'OtaTask', what: 'OTA task', arn: this.otaTaskArn, id: this.otaTaskId });
   }
 }
 
@@ -301,9 +293,6 @@ function validateProps(path: string, props: OtaTaskProps): void {
   for (const criteria of props.retryCriteria ?? []) {
     check(R.retryFailureType, criteria.failureType);
     check(R.minNumberOfRetries, criteria.minNumberOfRetries);
-  }
-  if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
-    throw new Error(`${path}: removalPolicy SNAPSHOT is not supported by OTA tasks: use DESTROY or RETAIN`);
   }
 }
 

@@ -120,7 +120,7 @@ describe('outputs', () => {
   test('a stack over 200 outputs fails synth naming the tasks to turn off', () => {
     const stack = newStack();
     for (let i = 0; i < 101; i++) task(stack, {}, `Task${i}`);
-    expect(() => Template.fromStack(stack)).toThrow(/declares 202 outputs; CloudFormation accepts at most 200\. Set `outputs: false` on FuotaTasks .*\(101 constructs have them on: Stack\/Task0, Stack\/Task1/);
+    expect(() => Template.fromStack(stack)).toThrow(/declares 202 outputs; CloudFormation accepts at most 200\. Set `outputs: false` on tasks .*\(101 constructs have them on: Stack\/Task0, Stack\/Task1/);
   });
 
   test('100 tasks with outputs stay within the quota', () => {

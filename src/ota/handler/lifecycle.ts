@@ -95,8 +95,10 @@ async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   }
   const live = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
   const change: { Description?: string; TaskConfigurationId?: string } = {};
-  if (desired.fields.Description !== live.Description) change.Description = desired.fields.Description;
-  if (desired.fields.TaskConfigurationId !== live.TaskConfigurationId) change.TaskConfigurationId = desired.fields.TaskConfigurationId;
+  // Neither can be unset in place, so a value the properties leave out is not a change to send.
+  const { Description: description, TaskConfigurationId: configurationId } = desired.fields;
+  if (description !== undefined && description !== live.Description) change.Description = description;
+  if (configurationId !== undefined && configurationId !== live.TaskConfigurationId) change.TaskConfigurationId = configurationId;
   if (Object.keys(change).length > 0) {
     await call(ctx, 'UpdateOtaTask', () => ctx.client.updateOtaTask({ Identifier: id, ...change }));
     ctx.log({ operation: 'UpdateOtaTask', taskId: id, fields: Object.keys(change) });

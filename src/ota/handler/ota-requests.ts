@@ -30,9 +30,12 @@ export function replacementReasons(previous: OtaTaskSpec, desired: OtaTaskSpec):
   if (JSON.stringify(previous.document) !== JSON.stringify(desired.document)) reasons.push('jobDocument');
   const { Description: oldDescription, TaskConfigurationId: oldConfiguration, ...oldRest } = previous.fields;
   const { Description: newDescription, TaskConfigurationId: newConfiguration, ...newRest } = desired.fields;
-  for (const key of new Set([...Object.keys(oldRest), ...Object.keys(newRest)])) {
-    const field = key as keyof typeof oldRest;
-    if (JSON.stringify(oldRest[field]) !== JSON.stringify(newRest[field])) reasons.push(key);
+  // Targets are a set: the same things in another order are no reason for a new task.
+  const comparable = (fields: typeof oldRest) => ({ ...fields, Target: fields.Target && [...fields.Target].sort() });
+  const [before, after] = [comparable(oldRest), comparable(newRest)];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const field = key as keyof typeof before;
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) reasons.push(key);
   }
   if (oldDescription !== undefined && newDescription === undefined) reasons.push('Description (removed)');
   if (oldConfiguration !== undefined && newConfiguration === undefined) reasons.push('TaskConfigurationId (removed)');

@@ -1,0 +1,830 @@
+// The OTA custom-resource handler (onEvent / isComplete) against a fake Managed Integrations service
+// and S3 on a real loopback server: the real signed client and job-document store make every call.
+import { FakeManagedIntegrations, Failure, internalError, throttled } from './fake-managed-integrations';
+import { JobDocumentStore } from '../../../src/ota/handler/job-document-store';
+import { OtaLifecycleContext, isComplete, onEvent } from '../../../src/ota/handler/lifecycle';
+import { ManagedIntegrationsClient } from '../../../src/ota/handler/managed-integrations-client';
+import { OnEventResponse, ProviderEvent } from '../../../src/shared/provider-events';
+
+const NOW = Date.parse('2030-06-01T12:00:00.000Z');
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
+const TASK_TYPE = 'Custom::IoTManagedIntegrationsOtaTask';
+const CONFIGURATION_TYPE = 'Custom::IoTManagedIntegrationsOtaTaskConfiguration';
+const BUCKET = 'demo-otajobdocuments1a2b3c-4d5e6f';
+const DOCUMENT = JSON.stringify({ firmware: { url: 's3://firmware-bucket/v2.bin', version: '2.0.0' } });
+const KEY_PATTERN = /^ota-job-documents\/[0-9a-f]{64}\.json$/;
+const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
+
+/** Task properties as CloudFormation delivers them: every scalar a string. */
+const PROPS: Record<string, unknown> = {
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Demo-OtaProviderframeworkonEvent',
+  JobDocument: DOCUMENT,
+  JobDocumentBucket: BUCKET,
+  OtaType: 'ONE_TIME',
+  Protocol: 'HTTP',
+  OtaMechanism: 'PUSH',
+  Target: [thing(1), thing(2)],
+  TaskConfigurationId: 'config1',
+  Description: 'Firmware 2',
+  OtaSchedulingConfig: {
+    EndBehavior: 'STOP_ROLLOUT',
+    StartTime: '2030-06-02T17:00',
+    EndTime: '2030-06-05T17:00',
+    MaintenanceWindows: [{ DurationInMinutes: '60', StartTime: 'cron(0 2 ? * SUN *)' }],
+  },
+  OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: '3' }] },
+  Tags: { team: 'firmware', stage: 'prod' },
+};
+
+/** The CreateOtaTask body for `PROPS`, apart from S3Url and ClientToken. */
+const CREATE_FIELDS = {
+  OtaType: 'ONE_TIME',
+  Target: [thing(1), thing(2)],
+  Description: 'Firmware 2',
+  Protocol: 'HTTP',
+  OtaMechanism: 'PUSH',
+  TaskConfigurationId: 'config1',
+  OtaSchedulingConfig: {
+    StartTime: '2030-06-02T17:00',
+    EndTime: '2030-06-05T17:00',
+    EndBehavior: 'STOP_ROLLOUT',
+    MaintenanceWindows: [{ StartTime: 'cron(0 2 ? * SUN *)', DurationInMinutes: 60 }],
+  },
+  OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: 3 }] },
+};
+
+const USER_URL = 's3://customer-ota-bucket/jobs/firmware-2.json';
+const URL_PROPS = with_(PROPS, { JobDocument: undefined, JobDocumentBucket: undefined, S3Url: USER_URL });
+
+const CONFIGURATION_PROPS: Record<string, unknown> = {
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Demo-OtaProviderframeworkonEvent',
+  Name: 'Slow rollout',
+  Description: 'Ten a minute',
+  PushConfig: {
+    AbortConfig: {
+      AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', MinNumberOfExecutedThings: '10', ThresholdPercentage: '20.5' }],
+    },
+    RolloutConfig: {
+      ExponentialRolloutRate: {
+        BaseRatePerMinute: '5',
+        IncrementFactor: '1.5',
+        RateIncreaseCriteria: { numberOfNotifiedThings: '10', numberOfSucceededThings: '5' },
+      },
+      MaximumPerMinute: '50',
+    },
+    TimeoutConfig: { InProgressTimeoutInMinutes: '120' },
+  },
+};
+
+let fake: FakeManagedIntegrations;
+let logs: Record<string, unknown>[];
+let sleeps: number[];
+
+beforeEach(async () => {
+  fake = await FakeManagedIntegrations.start();
+  logs = [];
+  sleeps = [];
+});
+
+afterEach(async () => {
+  await fake.stop();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function context(overrides: Partial<OtaLifecycleContext> = {}): OtaLifecycleContext {
+  const credentials = async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' });
+  return {
+    client: new ManagedIntegrationsClient({ region: 'eu-west-1', endpoint: fake.url, credentials }),
+    documents: new JobDocumentStore({ region: 'eu-west-1', endpoint: fake.url, credentials }),
+    deadline: NOW + 60_000,
+    now: () => NOW,
+    log: (entry) => { logs.push(entry); },
+    sleep: async (ms) => { sleeps.push(ms); },
+    random: () => 0.5,
+    ...overrides,
+  };
+}
+
+/** A clock that moves on by `stepMs` each time the handler sleeps, for tests of the deadline. */
+function advancingClock(stepMs: number): Pick<OtaLifecycleContext, 'now' | 'sleep'> {
+  let time = NOW;
+  return { now: () => time, sleep: async (ms) => { sleeps.push(ms); time += stepMs; } };
+}
+
+/** A copy of `props` with `changes` applied; an undefined value removes the property. */
+function with_(props: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...props, ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete copy[key];
+  return copy;
+}
+
+function event(requestType: ProviderEvent['RequestType'], props: Record<string, unknown>, extra: Partial<ProviderEvent> = {}): ProviderEvent {
+  return {
+    RequestType: requestType,
+    StackId: STACK_ID,
+    RequestId: `${requestType.toLowerCase()}-c5a8b0d2-1111-4e2f-9a3b-6c7d8e9f0a1b`,
+    LogicalResourceId: 'OtaTask1A2B3C4D',
+    ResourceType: TASK_TYPE,
+    ResponseURL: 'https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/presigned',
+    ResourceProperties: props,
+    ...extra,
+  };
+}
+
+const createEvent = (props = PROPS, extra: Partial<ProviderEvent> = {}) => event('Create', props, extra);
+
+/** The event isComplete receives after onEvent answered `result`. */
+function completing(onEventEvent: ProviderEvent, result: OnEventResponse): ProviderEvent {
+  return { ...onEventEvent, PhysicalResourceId: result.PhysicalResourceId, Data: result.Data };
+}
+
+const updateEvent = (props: Record<string, unknown>, oldProps: Record<string, unknown>, id: string) =>
+  event('Update', props, { OldResourceProperties: oldProps, PhysicalResourceId: id });
+
+const deleteEvent = (id: string, props = PROPS) => event('Delete', props, { PhysicalResourceId: id });
+
+/** Creates a task through the handler (onEvent only), then forgets the calls that made it. */
+async function existingTask(props = PROPS): Promise<string> {
+  const { PhysicalResourceId } = await onEvent(createEvent(props), context());
+  fake.clearJournal();
+  logs = [];
+  return PhysicalResourceId!;
+}
+
+function bodyOf(operation: Parameters<FakeManagedIntegrations['calls']>[0], index = 0): Record<string, any> {
+  return fake.calls(operation)[index].body as Record<string, any>;
+}
+
+/** The key a PutObject wrote, from its request target `/bucket/key`. */
+function putKey(index = 0): string {
+  const url = fake.calls('PutObject')[index].url;
+  expect(url.startsWith(`/${BUCKET}/`)).toBe(true);
+  return url.slice(BUCKET.length + 2);
+}
+
+const failure = (status: number, type: string, message: string): Failure => ({ status, type, message });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('properties are converted and checked before any request', () => {
+  const targets = (count: number) => Array.from({ length: count }, (_, i) => thing(i + 1));
+  const INVALID: [string, Record<string, unknown>, string][] = [
+    ['OtaType "SOMETIMES"', { OtaType: 'SOMETIMES' }, 'Invalid OtaTask properties: otaType must be one of ONE_TIME, CONTINUOUS, got "SOMETIMES"'],
+    ['no OtaType', { OtaType: undefined }, 'Invalid OtaTask properties: otaType is required'],
+    ['ONE_TIME without targets', { Target: undefined }, 'Invalid OtaTask properties: a ONE_TIME task takes targets (1 or more) and no otaTargetQueryString'],
+    ['ONE_TIME with a query', { OtaTargetQueryString: 'attributes.model:x1' }, 'a ONE_TIME task takes targets (1 or more) and no otaTargetQueryString'],
+    ['CONTINUOUS with targets', { OtaType: 'CONTINUOUS', OtaTargetQueryString: 'attributes.model:x1' },
+      'Invalid OtaTask properties: a CONTINUOUS task takes a non-empty otaTargetQueryString and no targets'],
+    ['CONTINUOUS without a query', { OtaType: 'CONTINUOUS', Target: undefined }, 'a CONTINUOUS task takes a non-empty otaTargetQueryString and no targets'],
+    ['101 targets', { Target: targets(101) }, 'Invalid OtaTask properties: targets takes at most 100 managed things, got 101'],
+    ['a target twice', { Target: [thing(1), thing(1)] }, 'Invalid OtaTask properties: targets lists a managed thing twice'],
+    ['DurationInMinutes "1431"', { OtaSchedulingConfig: { MaintenanceWindows: [{ DurationInMinutes: '1431', StartTime: 'x' }] } },
+      'Invalid OtaTask properties: scheduling.maintenanceWindows[].duration (minutes) must be an integer from 1 to 1430, got 1431'],
+    ['MinNumberOfRetries "2.5"', { OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: '2.5' }] } },
+      'Invalid OtaTask properties: retryCriteria[].minNumberOfRetries must be an integer from 0 to 10, got "2.5"'],
+    ['EndBehavior "STOP"', { OtaSchedulingConfig: { EndBehavior: 'STOP' } }, 'scheduling.endBehavior must be one of STOP_ROLLOUT, CANCEL, FORCE_CANCEL, got "STOP"'],
+    ['Description with "!"', { Description: 'Firmware 2!' }, 'Invalid OtaTask properties: description must match ^[0-9A-Za-z_\\- ]+$, got "Firmware 2!"'],
+    ['Description ""', { Description: '' }, 'Invalid OtaTask properties: description must be 1 to 256 characters long, got 0 characters'],
+    ['TaskConfigurationId "cfg-1"', { TaskConfigurationId: 'cfg-1' }, 'Invalid OtaTask properties: taskConfiguration must match ^[a-zA-Z0-9]*$, got "cfg-1"'],
+    ['a JobDocument that is not JSON', { JobDocument: '{"firmware":' }, 'Invalid OtaTask properties: the job document is not valid JSON'],
+    ['a JobDocument without a bucket', { JobDocumentBucket: undefined }, 'Invalid OtaTask properties: JobDocumentBucket is required with JobDocument'],
+    ['no job document at all', { JobDocument: undefined, JobDocumentBucket: undefined }, 'Invalid OtaTask properties: jobDocument is required'],
+    ['an https S3Url', { JobDocument: undefined, S3Url: 'https://b.s3.amazonaws.com/k.json' },
+      'Invalid OtaTask properties: jobDocument must be an s3://bucket/key URL, got "https://b.s3.amazonaws.com/k.json"'],
+    ['51 tags', { Tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+      'Invalid OtaTask properties: at most 50 tags are allowed, got 51'],
+  ];
+
+  test.each(INVALID)('onEvent Create with %s fails and sends nothing', async (_label, changes, message) => {
+    await expect(onEvent(createEvent(with_(PROPS, changes)), context())).rejects.toThrow(message);
+    expect(fake.journal).toEqual([]);
+  });
+
+  test.each(INVALID)('onEvent Update to %s fails and sends nothing', async (_label, changes, message) => {
+    await expect(onEvent(updateEvent(with_(PROPS, changes), PROPS, 'task9'), context())).rejects.toThrow(message);
+    expect(fake.journal).toEqual([]);
+  });
+
+  test.each(INVALID)('isComplete Create with %s fails and sends nothing', async (_label, changes, message) => {
+    const props = with_(PROPS, changes);
+    await expect(isComplete(completing(createEvent(props), { PhysicalResourceId: 'task9' }), context())).rejects.toThrow(message);
+    expect(fake.journal).toEqual([]);
+  });
+});
+
+describe('onEvent Create with a JobDocument', () => {
+  test('stores the document, then creates the task from it', async () => {
+    await onEvent(createEvent(), context());
+
+    expect(fake.operations()).toEqual(['PutObject', 'CreateOtaTask']);
+    expect(putKey()).toMatch(KEY_PATTERN);
+    expect(fake.objects).toEqual(new Map([[`${BUCKET}/${putKey()}`, DOCUMENT]]));
+  });
+
+  test('sends every field converted to the model types, the stored document URL and a ClientToken, and no Tags', async () => {
+    await onEvent(createEvent(), context());
+
+    expect(bodyOf('CreateOtaTask')).toStrictEqual({
+      ...CREATE_FIELDS,
+      S3Url: `s3://${BUCKET}/${putKey()}`,
+      ClientToken: expect.stringMatching(/^[a-zA-Z0-9=_-]{1,64}$/),
+    });
+    expect(fake.tasks.get('task1')!.Tags).toEqual({});
+  });
+
+  test('returns the TaskId as the physical id and only Arn and Id as data', async () => {
+    await expect(onEvent(createEvent(), context())).resolves.toStrictEqual({
+      PhysicalResourceId: 'task1',
+      Data: { Arn: fake.taskArn('task1'), Id: 'task1' },
+    });
+  });
+
+  test('handling the same request twice sends the same ClientToken and document key, making one task', async () => {
+    const first = await onEvent(createEvent(), context());
+    const second = await onEvent(createEvent(), context());
+
+    expect(second).toEqual(first);
+    expect(bodyOf('CreateOtaTask', 1).ClientToken).toBe(bodyOf('CreateOtaTask', 0).ClientToken);
+    expect(putKey(1)).toBe(putKey(0));
+    expect([...fake.tasks.keys()]).toEqual([first.PhysicalResourceId]);
+    expect(fake.objects.size).toBe(1);
+  });
+
+  test('another CloudFormation request gets another ClientToken and document key', async () => {
+    await onEvent(createEvent(PROPS, { RequestId: 'request-1' }), context());
+    await onEvent(createEvent(PROPS, { RequestId: 'request-2' }), context());
+
+    expect(bodyOf('CreateOtaTask', 1).ClientToken).not.toBe(bodyOf('CreateOtaTask', 0).ClientToken);
+    expect(putKey(1)).not.toBe(putKey(0));
+    expect(fake.tasks.size).toBe(2);
+  });
+
+  test('a direct invocation with real numbers converts to the same request', async () => {
+    const numeric = with_(PROPS, {
+      OtaSchedulingConfig: { ...PROPS.OtaSchedulingConfig as object, MaintenanceWindows: [{ DurationInMinutes: 60, StartTime: 'cron(0 2 ? * SUN *)' }] },
+      OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: 3 }] },
+    });
+    await onEvent(createEvent(PROPS), context());
+    await onEvent(createEvent(numeric), context());
+
+    expect(bodyOf('CreateOtaTask', 1)).toStrictEqual(bodyOf('CreateOtaTask', 0));
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  test('a CONTINUOUS task sends its query and no Target', async () => {
+    await onEvent(createEvent(with_(PROPS, { OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'attributes.model:x1' })), context());
+
+    expect(bodyOf('CreateOtaTask')).toMatchObject({ OtaType: 'CONTINUOUS', OtaTargetQueryString: 'attributes.model:x1' });
+    expect(bodyOf('CreateOtaTask')).not.toHaveProperty('Target');
+  });
+});
+
+describe('onEvent Create with an S3Url', () => {
+  test('stores nothing and creates the task from the user URL', async () => {
+    const result = await onEvent(createEvent(URL_PROPS), context());
+
+    expect(fake.operations()).toEqual(['CreateOtaTask']);
+    expect(bodyOf('CreateOtaTask')).toStrictEqual({ ...CREATE_FIELDS, S3Url: USER_URL, ClientToken: expect.any(String) });
+    expect(result.PhysicalResourceId).toBe('task1');
+    expect(fake.objects.size).toBe(0);
+  });
+});
+
+describe('onEvent Create when a request fails', () => {
+  test('a refused CreateOtaTask deletes the stored document again and reports the service words', async () => {
+    fake.fail('CreateOtaTask', 1, failure(400, 'ValidationException', 'Target arn is not a managed thing'));
+
+    await expect(onEvent(createEvent(), context())).rejects.toThrow(
+      new Error('CreateOtaTask failed: ValidationException: Target arn is not a managed thing'));
+
+    expect(fake.operations()).toEqual(['PutObject', 'CreateOtaTask', 'DeleteObject']);
+    expect(fake.calls('DeleteObject')[0].url).toBe(`/${BUCKET}/${putKey()}`);
+    expect(fake.objects.size).toBe(0);
+    expect(fake.tasks.size).toBe(0);
+  });
+
+  test('a refused CreateOtaTask with a user URL deletes nothing', async () => {
+    fake.fail('CreateOtaTask', 1, failure(403, 'AccessDeniedException', 'Not allowed'));
+
+    await expect(onEvent(createEvent(URL_PROPS), context())).rejects.toThrow('CreateOtaTask failed: AccessDeniedException: Not allowed');
+    expect(fake.operations()).toEqual(['CreateOtaTask']);
+  });
+
+  test('throttling past the deadline fails the create and still removes the document', async () => {
+    fake.fail('CreateOtaTask', 'every', throttled());
+
+    await expect(onEvent(createEvent(), context({ ...advancingClock(5_000), deadline: NOW + 10_000 })))
+      .rejects.toThrow(new Error('CreateOtaTask failed: ThrottlingException: Rate exceeded'));
+    expect(fake.calls('CreateOtaTask')).toHaveLength(3);
+    expect(fake.objects.size).toBe(0);
+  });
+
+  test('a refused PutObject reports the S3 error and creates no task', async () => {
+    fake.fail('PutObject', 1, failure(403, 'AccessDenied', 'Access Denied'));
+
+    await expect(onEvent(createEvent(), context())).rejects.toThrow(new Error('PutObject failed: AccessDenied: Access Denied'));
+    expect(fake.operations()).toEqual(['PutObject']);
+  });
+
+  test('a PutObject answered 503 is retried', async () => {
+    fake.fail('PutObject', 1, failure(503, 'SlowDown', 'Please reduce your request rate.'));
+
+    await onEvent(createEvent(), context());
+    expect(fake.operations()).toEqual(['PutObject', 'PutObject', 'CreateOtaTask']);
+  });
+});
+
+describe('throttling and lost answers', () => {
+  test('429 twice then success: one task, three CreateOtaTask calls with the same ClientToken', async () => {
+    fake.fail('CreateOtaTask', 1, throttled());
+    fake.fail('CreateOtaTask', 2, throttled());
+
+    const result = await onEvent(createEvent(), context());
+
+    expect(result.PhysicalResourceId).toBe('task1');
+    expect(fake.calls('CreateOtaTask').map((call) => call.status)).toEqual([429, 429, 201]);
+    expect(new Set(fake.calls('CreateOtaTask').map((call) => (call.body as { ClientToken: string }).ClientToken)).size).toBe(1);
+    expect(fake.tasks.size).toBe(1);
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  test('a 500 after the task was made is retried with the same token and returns that task', async () => {
+    fake.fail('CreateOtaTask', 1, internalError(true));
+
+    const result = await onEvent(createEvent(), context());
+
+    expect(fake.calls('CreateOtaTask').map((call) => call.status)).toEqual([500, 201]);
+    expect([...fake.tasks.keys()]).toEqual([result.PhysicalResourceId]);
+  });
+
+  test('throttling that outlasts the deadline in isComplete asks to be called again', async () => {
+    const created = await onEvent(createEvent(), context());
+    fake.fail('TagResource', 'every', throttled());
+
+    const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
+    await expect(isComplete(completing(createEvent(), created), ctx)).resolves.toEqual({ IsComplete: false });
+    expect(fake.calls('TagResource').length).toBeGreaterThan(1);
+    expect(logs).toContainEqual({ taskId: created.PhysicalResourceId, retryLater: 'TagResource failed: ThrottlingException: Rate exceeded' });
+  });
+});
+
+describe('isComplete Create', () => {
+  test('tags the task by its ARN', async () => {
+    const created = await onEvent(createEvent(), context());
+    fake.clearJournal();
+
+    await expect(isComplete(completing(createEvent(), created), context())).resolves.toEqual({ IsComplete: true });
+
+    expect(fake.operations()).toEqual(['TagResource']);
+    expect(fake.tasks.get(created.PhysicalResourceId!)!.Tags).toEqual({ team: 'firmware', stage: 'prod' });
+  });
+
+  test('reads the ARN from the task when onEvent passed none', async () => {
+    const created = await onEvent(createEvent(), context());
+    fake.clearJournal();
+
+    await isComplete(completing(createEvent(), { PhysicalResourceId: created.PhysicalResourceId }), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'TagResource']);
+    expect(fake.tasks.get(created.PhysicalResourceId!)!.Tags).toEqual({ team: 'firmware', stage: 'prod' });
+  });
+
+  test('sends nothing for a task without tags', async () => {
+    const props = with_(PROPS, { Tags: undefined });
+    const created = await onEvent(createEvent(props), context());
+    fake.clearJournal();
+
+    await expect(isComplete(completing(createEvent(props), created), context())).resolves.toEqual({ IsComplete: true });
+    expect(fake.journal).toEqual([]);
+  });
+
+  test('a refused TagResource fails with the service words', async () => {
+    const created = await onEvent(createEvent(), context());
+    fake.fail('TagResource', 1, failure(409, 'ConflictException', 'Tagging in progress'));
+
+    await expect(isComplete(completing(createEvent(), created), context()))
+      .rejects.toThrow(new Error('TagResource failed: ConflictException: Tagging in progress'));
+  });
+});
+
+describe('onEvent Update in place', () => {
+  test('a new Description is sent alone, to the same task', async () => {
+    const id = await existingTask();
+
+    const result = await onEvent(updateEvent(with_(PROPS, { Description: 'Firmware 3' }), PROPS, id), context());
+
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } });
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+    expect(fake.calls('UpdateOtaTask')[0].url).toBe(`/ota-tasks/${id}`);
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 3' });
+    expect(fake.tasks.get(id)!.Description).toBe('Firmware 3');
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  test('a new TaskConfigurationId is sent alone', async () => {
+    const id = await existingTask();
+
+    await onEvent(updateEvent(with_(PROPS, { TaskConfigurationId: 'config2' }), PROPS, id), context());
+
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ TaskConfigurationId: 'config2' });
+    expect(fake.tasks.get(id)!.TaskConfigurationId).toBe('config2');
+  });
+
+  test('both change together in one UpdateOtaTask', async () => {
+    const id = await existingTask();
+
+    await onEvent(updateEvent(with_(PROPS, { Description: 'Firmware 3', TaskConfigurationId: 'config2' }), PROPS, id), context());
+
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 3', TaskConfigurationId: 'config2' });
+  });
+
+  test('adding a Description the task did not have is in place', async () => {
+    const id = await existingTask(with_(PROPS, { Description: undefined }));
+
+    const result = await onEvent(updateEvent(PROPS, with_(PROPS, { Description: undefined }), id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 2' });
+  });
+
+  test('nothing differing from the live task sends no UpdateOtaTask', async () => {
+    const id = await existingTask();
+
+    const result = await onEvent(updateEvent(with_(PROPS, { Tags: { team: 'firmware' } }), PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+  });
+
+  test('compares with the live task, so a drifted Description is set back', async () => {
+    const id = await existingTask();
+    fake.tasks.get(id)!.Description = 'Changed in the console';
+
+    await onEvent(updateEvent(PROPS, PROPS, id), context());
+
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 2' });
+    expect(fake.tasks.get(id)!.Description).toBe('Firmware 2');
+  });
+
+  test('a Description set outside CloudFormation that the properties leave out sends no empty UpdateOtaTask', async () => {
+    const bare = with_(PROPS, { Description: undefined, TaskConfigurationId: undefined });
+    const id = await existingTask(bare);
+    fake.tasks.get(id)!.Description = 'Set in the console';
+    fake.tasks.get(id)!.TaskConfigurationId = 'config9';
+
+    await onEvent(updateEvent(bare, bare, id), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+  });
+
+  test('a task that no longer exists fails the update', async () => {
+    await expect(onEvent(updateEvent(with_(PROPS, { Description: 'Firmware 3' }), PROPS, 'task404'), context()))
+      .rejects.toThrow('GetOtaTask failed: ResourceNotFoundException: OTA task task404 does not exist');
+  });
+});
+
+describe('onEvent Update that needs a new task', () => {
+  const REPLACEMENTS: [string, Record<string, unknown>][] = [
+    ['Description removed', { Description: undefined }],
+    ['TaskConfigurationId removed', { TaskConfigurationId: undefined }],
+    ['targets', { Target: [thing(1), thing(3)] }],
+    ['OtaType', { OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'attributes.model:x1' }],
+    ['Protocol removed', { Protocol: undefined }],
+    ['scheduling', { OtaSchedulingConfig: { EndBehavior: 'CANCEL' } }],
+    ['maintenance window duration', {
+      OtaSchedulingConfig: { ...PROPS.OtaSchedulingConfig as object, MaintenanceWindows: [{ DurationInMinutes: '90', StartTime: 'cron(0 2 ? * SUN *)' }] },
+    }],
+    ['retry', { OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: '4' }] } }],
+    ['job document', { JobDocument: JSON.stringify({ firmware: { url: 's3://firmware-bucket/v3.bin', version: '3.0.0' } }) }],
+  ];
+
+  test.each(REPLACEMENTS)('%s: a new task with a new id and a new document key; the old task is untouched', async (_label, changes) => {
+    const id = await existingTask();
+    const oldTask = structuredClone(fake.tasks.get(id)!);
+    const props = with_(PROPS, changes);
+
+    const result = await onEvent(updateEvent(props, PROPS, id), context());
+
+    expect(result.PhysicalResourceId).not.toBe(id);
+    const newId = result.PhysicalResourceId!;
+    expect(result).toStrictEqual({ PhysicalResourceId: newId, Data: { Arn: fake.taskArn(newId), Id: newId } });
+    expect(fake.operations()).toEqual(['PutObject', 'CreateOtaTask']);
+    expect(fake.tasks.get(id)).toEqual(oldTask);
+    const newTask = fake.tasks.get(result.PhysicalResourceId!)!;
+    expect(newTask.request.S3Url).toMatch(new RegExp(`^s3://${BUCKET}/ota-job-documents/[0-9a-f]{64}\\.json$`));
+    expect(newTask.request.S3Url).not.toBe(oldTask.request.S3Url);
+    expect(fake.objects.get(`${BUCKET}/${putKey()}`)).toBe(props.JobDocument);
+    expect(fake.objects.size).toBe(2);
+  });
+
+  test('the new task has the new fields, and a changed Description with them needs no UpdateOtaTask', async () => {
+    const id = await existingTask();
+
+    const result = await onEvent(updateEvent(with_(PROPS, { Target: [thing(3)], Description: 'Firmware 3' }), PROPS, id), context());
+
+    expect(bodyOf('CreateOtaTask')).toMatchObject({ Target: [thing(3)], Description: 'Firmware 3' });
+    expect(bodyOf('CreateOtaTask')).not.toHaveProperty('Tags');
+    expect(fake.calls('UpdateOtaTask')).toEqual([]);
+    expect(fake.tasks.get(result.PhysicalResourceId!)!.Description).toBe('Firmware 3');
+  });
+
+  test('moving to a user URL stores nothing', async () => {
+    const id = await existingTask();
+
+    const result = await onEvent(updateEvent(URL_PROPS, PROPS, id), context());
+
+    expect(result.PhysicalResourceId).not.toBe(id);
+    expect(fake.operations()).toEqual(['CreateOtaTask']);
+    expect(bodyOf('CreateOtaTask').S3Url).toBe(USER_URL);
+  });
+});
+
+describe('isComplete Update', () => {
+  test('untags keys removed since the old properties and applies the new tags', async () => {
+    const id = await existingTask();
+    await isComplete(completing(createEvent(), { PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } }), context());
+    fake.clearJournal();
+
+    const update = updateEvent(with_(PROPS, { Tags: { team: 'platform', owner: 'ota' } }), PROPS, id);
+    const result = await onEvent(update, context());
+    await expect(isComplete(completing(update, result), context())).resolves.toEqual({ IsComplete: true });
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UntagResource', 'TagResource']);
+    expect(fake.calls('UntagResource')[0].url).toBe(`/tags/${encodeURIComponent(fake.taskArn(id))}?tagKeys=stage`);
+    expect(fake.tasks.get(id)!.Tags).toEqual({ team: 'platform', owner: 'ota' });
+  });
+
+  test('removing every tag untags them all and tags nothing', async () => {
+    const id = await existingTask();
+    await isComplete(completing(createEvent(), { PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } }), context());
+    fake.clearJournal();
+
+    const update = updateEvent(with_(PROPS, { Tags: undefined }), PROPS, id);
+    await isComplete(completing(update, await onEvent(update, context())), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UntagResource']);
+    expect(fake.tasks.get(id)!.Tags).toEqual({});
+  });
+
+  test('after a replacement the new task gets the desired tags', async () => {
+    const id = await existingTask();
+    const update = updateEvent(with_(PROPS, { Target: [thing(3)], Tags: { team: 'platform' } }), PROPS, id);
+    const result = await onEvent(update, context());
+    fake.clearJournal();
+
+    await isComplete(completing(update, result), context());
+
+    expect(fake.tasks.get(result.PhysicalResourceId!)!.Tags).toEqual({ team: 'platform' });
+  });
+});
+
+describe('onEvent Delete', () => {
+  test('reads the task, deletes it, then deletes the document the library stored', async () => {
+    const id = await existingTask();
+    const s3Url = fake.tasks.get(id)!.request.S3Url as string;
+
+    await expect(onEvent(deleteEvent(id), context())).resolves.toStrictEqual({ PhysicalResourceId: id });
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteObject']);
+    expect(fake.calls('DeleteOtaTask')[0].url).toBe(`/ota-tasks/${id}`);
+    expect(`s3://${fake.calls('DeleteObject')[0].url.slice(1)}`).toBe(s3Url);
+    expect(fake.tasks.size).toBe(0);
+    expect(fake.objects.size).toBe(0);
+  });
+
+  test('never deletes the object of a user URL in another bucket', async () => {
+    const id = await existingTask(URL_PROPS);
+
+    await onEvent(deleteEvent(id, with_(URL_PROPS, { JobDocumentBucket: BUCKET })), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask']);
+  });
+
+  test('never deletes a user object in the library bucket outside ota-job-documents/', async () => {
+    const props = with_(URL_PROPS, { S3Url: `s3://${BUCKET}/mine/firmware-2.json` });
+    const id = await existingTask(props);
+
+    await onEvent(deleteEvent(id, with_(props, { JobDocumentBucket: BUCKET })), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask']);
+  });
+
+  test('a task that is already gone is success', async () => {
+    await expect(onEvent(deleteEvent('task404'), context())).resolves.toStrictEqual({ PhysicalResourceId: 'task404' });
+
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+    expect(logs).toContainEqual({ operation: 'DeleteOtaTask', taskId: 'task404', result: 'already gone' });
+  });
+
+  test('a task that disappears between the read and the delete is success, and its document still goes', async () => {
+    const id = await existingTask();
+    fake.fail('DeleteOtaTask', 1, failure(404, 'ResourceNotFoundException', 'gone'));
+
+    await onEvent(deleteEvent(id), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteObject']);
+    expect(fake.objects.size).toBe(0);
+  });
+
+  test('LimitExceededException (410) fails with the service words and keeps the document', async () => {
+    const id = await existingTask();
+    fake.fail('DeleteOtaTask', 1, failure(410, 'LimitExceededException', 'Too many deletions in progress'));
+
+    await expect(onEvent(deleteEvent(id), context()))
+      .rejects.toThrow(new Error('DeleteOtaTask failed: LimitExceededException: Too many deletions in progress'));
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask']);
+    expect(fake.tasks.has(id)).toBe(true);
+    expect(fake.objects.size).toBe(1);
+  });
+
+  test('a throttled DeleteOtaTask is retried', async () => {
+    const id = await existingTask();
+    fake.fail('DeleteOtaTask', 1, throttled());
+
+    await onEvent(deleteEvent(id), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteOtaTask', 'DeleteObject']);
+    expect(fake.tasks.size).toBe(0);
+  });
+});
+
+describe('isComplete Delete', () => {
+  test('waits while the task is DELETION_IN_PROGRESS and completes once it is gone', async () => {
+    const id = await existingTask();
+    fake.lingerOnDelete(2);
+    await onEvent(deleteEvent(id), context());
+    expect(fake.tasks.get(id)!.Status).toBe('DELETION_IN_PROGRESS');
+    fake.clearJournal();
+
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await isComplete(deleteEvent(id), context()));
+
+    expect(answers).toEqual([{ IsComplete: false }, { IsComplete: false }, { IsComplete: true }]);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'GetOtaTask', 'GetOtaTask']);
+    expect(logs).toContainEqual({ taskId: id, waitingForDeletion: 'DELETION_IN_PROGRESS' });
+  });
+
+  test('a task deleted at once is complete at the first check', async () => {
+    const id = await existingTask();
+    await onEvent(deleteEvent(id), context());
+
+    await expect(isComplete(deleteEvent(id), context())).resolves.toEqual({ IsComplete: true });
+  });
+
+  test('throttling past the deadline asks to be called again', async () => {
+    fake.fail('GetOtaTask', 'every', throttled());
+
+    const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
+    await expect(isComplete(deleteEvent('task1'), ctx)).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('a refused read fails', async () => {
+    fake.fail('GetOtaTask', 'every', failure(403, 'AccessDeniedException', 'No access'));
+
+    await expect(isComplete(deleteEvent('task1'), context())).rejects.toThrow('GetOtaTask failed: AccessDeniedException: No access');
+  });
+});
+
+describe('task configurations', () => {
+  const configurationEvent = (requestType: ProviderEvent['RequestType'], props: Record<string, unknown>, extra: Partial<ProviderEvent> = {}) =>
+    event(requestType, props, { ResourceType: CONFIGURATION_TYPE, LogicalResourceId: 'Rollout1A2B3C4D', ...extra });
+
+  test('Create sends CreateOtaTaskConfiguration with PushConfig converted and a ClientToken', async () => {
+    const result = await onEvent(configurationEvent('Create', CONFIGURATION_PROPS), context());
+
+    expect(fake.operations()).toEqual(['CreateOtaTaskConfiguration']);
+    expect(bodyOf('CreateOtaTaskConfiguration')).toStrictEqual({
+      Name: 'Slow rollout',
+      Description: 'Ten a minute',
+      PushConfig: {
+        AbortConfig: {
+          AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', MinNumberOfExecutedThings: 10, ThresholdPercentage: 20.5 }],
+        },
+        RolloutConfig: {
+          ExponentialRolloutRate: {
+            BaseRatePerMinute: 5,
+            IncrementFactor: 1.5,
+            RateIncreaseCriteria: { numberOfNotifiedThings: 10, numberOfSucceededThings: 5 },
+          },
+          MaximumPerMinute: 50,
+        },
+        TimeoutConfig: { InProgressTimeoutInMinutes: 120 },
+      },
+      ClientToken: expect.stringMatching(/^[a-zA-Z0-9=_-]{1,64}$/),
+    });
+    expect(result).toStrictEqual({ PhysicalResourceId: 'config1', Data: { Id: 'config1' } });
+    expect(fake.configurations.has('config1')).toBe(true);
+  });
+
+  test('a configuration with only a name sends only the name', async () => {
+    await onEvent(configurationEvent('Create', { Name: 'Plain' }), context());
+
+    expect(bodyOf('CreateOtaTaskConfiguration')).toStrictEqual({ Name: 'Plain', ClientToken: expect.any(String) });
+  });
+
+  test('the same request twice makes one configuration', async () => {
+    const first = await onEvent(configurationEvent('Create', CONFIGURATION_PROPS), context());
+    const second = await onEvent(configurationEvent('Create', CONFIGURATION_PROPS), context());
+
+    expect(second.PhysicalResourceId).toBe(first.PhysicalResourceId);
+    expect(fake.configurations.size).toBe(1);
+  });
+
+  test('Update with identical properties keeps the id and sends nothing', async () => {
+    const update = configurationEvent('Update', { ...CONFIGURATION_PROPS }, { OldResourceProperties: CONFIGURATION_PROPS, PhysicalResourceId: 'config7' });
+
+    await expect(onEvent(update, context())).resolves.toStrictEqual({ PhysicalResourceId: 'config7', Data: { Id: 'config7' } });
+    expect(fake.journal).toEqual([]);
+  });
+
+  const CHANGES: [string, Record<string, unknown>][] = [
+    ['Name', { Name: 'Fast rollout' }],
+    ['Description removed', { Description: undefined }],
+    ['ThresholdPercentage', {
+      PushConfig: { ...CONFIGURATION_PROPS.PushConfig as object, AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', MinNumberOfExecutedThings: '10', ThresholdPercentage: '30' }] } },
+    }],
+    ['TimeoutConfig removed', { PushConfig: { ...CONFIGURATION_PROPS.PushConfig as object, TimeoutConfig: undefined } }],
+  ];
+
+  test.each(CHANGES)('Update changing %s creates a new configuration and leaves the old one', async (_label, changes) => {
+    const created = await onEvent(configurationEvent('Create', CONFIGURATION_PROPS), context());
+    fake.clearJournal();
+
+    const update = configurationEvent('Update', with_(CONFIGURATION_PROPS, changes),
+      { OldResourceProperties: CONFIGURATION_PROPS, PhysicalResourceId: created.PhysicalResourceId });
+    const result = await onEvent(update, context());
+
+    expect(result.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+    expect(result.Data).toStrictEqual({ Id: result.PhysicalResourceId });
+    expect(fake.operations()).toEqual(['CreateOtaTaskConfiguration']);
+    expect(fake.configurations.has(created.PhysicalResourceId!)).toBe(true);
+  });
+
+  test('Delete sends DeleteOtaTaskConfiguration', async () => {
+    const created = await onEvent(configurationEvent('Create', CONFIGURATION_PROPS), context());
+    fake.clearJournal();
+
+    const id = created.PhysicalResourceId!;
+    await expect(onEvent(configurationEvent('Delete', CONFIGURATION_PROPS, { PhysicalResourceId: id }), context()))
+      .resolves.toStrictEqual({ PhysicalResourceId: id });
+    expect(fake.journal.map((call) => `${call.method} ${call.url}`)).toEqual([`DELETE /ota-task-configurations/${id}`]);
+    expect(fake.configurations.size).toBe(0);
+  });
+
+  test('Delete of a configuration already gone is success', async () => {
+    await expect(onEvent(configurationEvent('Delete', CONFIGURATION_PROPS, { PhysicalResourceId: 'config404' }), context()))
+      .resolves.toStrictEqual({ PhysicalResourceId: 'config404' });
+    expect(fake.calls('DeleteOtaTaskConfiguration')[0].status).toBe(404);
+  });
+
+  test('a refused Delete fails with the service words', async () => {
+    fake.fail('DeleteOtaTaskConfiguration', 1, failure(400, 'ValidationException', 'Configuration is in use'));
+
+    await expect(onEvent(configurationEvent('Delete', CONFIGURATION_PROPS, { PhysicalResourceId: 'config1' }), context()))
+      .rejects.toThrow(new Error('DeleteOtaTaskConfiguration failed: ValidationException: Configuration is in use'));
+  });
+
+  test('isComplete has nothing to wait for', async () => {
+    await expect(isComplete(configurationEvent('Delete', CONFIGURATION_PROPS, { PhysicalResourceId: 'config1' }), context()))
+      .resolves.toEqual({ IsComplete: true });
+    expect(fake.journal).toEqual([]);
+  });
+
+  const INVALID: [string, Record<string, unknown>, string][] = [
+    ['Action "STOP"', { PushConfig: { AbortConfig: { AbortConfigCriteriaList: [{ Action: 'STOP', FailureType: 'FAILED' }] } } },
+      'Invalid OtaTaskConfiguration properties: pushConfig.abortCriteria[].action must be CANCEL, got "STOP"'],
+    ['ThresholdPercentage "100.5"',
+      { PushConfig: { AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', ThresholdPercentage: '100.5' }] } } },
+      'Invalid OtaTaskConfiguration properties: pushConfig.abortCriteria[].thresholdPercentage must be a number of at most 100, got 100.5'],
+    ['IncrementFactor "1.0"', { PushConfig: { RolloutConfig: { ExponentialRolloutRate: { IncrementFactor: '1.0' } } } },
+      'Invalid OtaTaskConfiguration properties: pushConfig.rollout.incrementFactor must be a number from 1.1 to 5, got 1'],
+    ['Name with "!"', { Name: 'Slow!' }, 'Invalid OtaTaskConfiguration properties: otaTaskConfigurationName must match'],
+  ];
+
+  test.each(INVALID)('Create with %s fails and sends nothing', async (_label, changes, message) => {
+    await expect(onEvent(configurationEvent('Create', with_(CONFIGURATION_PROPS, changes)), context())).rejects.toThrow(message);
+    expect(fake.journal).toEqual([]);
+  });
+});
+
+describe('the fake itself', () => {
+  // The handler never reuses a token with other parameters; the fake's 409 is checked directly.
+  test('a ClientToken reused with different parameters is a 409 ConflictException', async () => {
+    const { client } = context();
+    await client.createOtaTask({ S3Url: USER_URL, OtaType: 'ONE_TIME', Target: [thing(1)], ClientToken: 'token1' });
+
+    await expect(client.createOtaTask({ S3Url: USER_URL, OtaType: 'ONE_TIME', Target: [thing(2)], ClientToken: 'token1' }))
+      .rejects.toMatchObject({ name: 'ConflictException', $metadata: { httpStatusCode: 409 } });
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  test('an unsigned request is refused', async () => {
+    const answer = await fetch(`${fake.url}/ota-tasks/task1`);
+
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+});

@@ -1,0 +1,372 @@
+// The OTA property parsers at the model's bounds: min-1, min, max, max+1 for every bounded field,
+// with values as CloudFormation sends them (strings).
+import { parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from '../../../src/ota/handler/ota-specs';
+
+const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
+
+const MINIMAL = { S3Url: 's3://b/k.json', OtaType: 'ONE_TIME', Target: [thing(1)] };
+
+function task(changes: Record<string, unknown>) {
+  return parseOtaTaskProperties({ ...MINIMAL, ...changes });
+}
+
+function configuration(changes: Record<string, unknown>) {
+  return parseOtaTaskConfigurationProperties(changes);
+}
+
+const text = (length: number, char = 'a') => char.repeat(length);
+const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
+const targets = (count: number) => Array.from({ length: count }, (_, i) => thing(i + 1));
+/** An s3:// URL exactly `length` characters long. */
+const s3Url = (length: number) => `s3://b/${text(length - 's3://b/'.length)}`;
+
+type Case = [string, unknown, boolean];
+
+describe('parseOtaTaskProperties', () => {
+  test('converts every string-valued property into the model types', () => {
+    expect(parseOtaTaskProperties({
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
+      JobDocument: '{"v":1}',
+      JobDocumentBucket: 'bucket',
+      OtaType: 'ONE_TIME',
+      Protocol: 'HTTP',
+      OtaMechanism: 'PUSH',
+      Target: [thing(1)],
+      TaskConfigurationId: 'config1',
+      Description: 'Firmware 2',
+      OtaSchedulingConfig: { EndBehavior: 'CANCEL', StartTime: 's', EndTime: 'e', MaintenanceWindows: [{ DurationInMinutes: '60', StartTime: 'w' }] },
+      OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'TIMED_OUT', MinNumberOfRetries: '3' }] },
+      Tags: { team: 'firmware' },
+    })).toStrictEqual({
+      document: { kind: 'stored', content: '{"v":1}', bucket: 'bucket' },
+      fields: {
+        OtaType: 'ONE_TIME',
+        Target: [thing(1)],
+        OtaTargetQueryString: undefined,
+        Description: 'Firmware 2',
+        Protocol: 'HTTP',
+        OtaMechanism: 'PUSH',
+        TaskConfigurationId: 'config1',
+        OtaSchedulingConfig: { StartTime: 's', EndTime: 'e', EndBehavior: 'CANCEL', MaintenanceWindows: [{ StartTime: 'w', DurationInMinutes: 60 }] },
+        OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'TIMED_OUT', MinNumberOfRetries: 3 }] },
+      },
+      tags: { team: 'firmware' },
+    });
+  });
+
+  test('a user URL is kept as the document source', () => {
+    expect(task({}).document).toStrictEqual({ kind: 'url', s3Url: 's3://b/k.json' });
+  });
+
+  test('a CONTINUOUS task keeps its query and has no Target', () => {
+    expect(task({ OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'q' }).fields)
+      .toMatchObject({ OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'q' });
+  });
+
+  test.each<Case>([
+    ['0 characters', '', false],
+    ['1 character', 'a', true],
+    ['256 characters', text(256), true],
+    ['257 characters', text(257), false],
+  ])('Description of %s (OtaDescription 1..256)', (_label, value, valid) => {
+    const parse = () => task({ Description: value });
+    if (valid) expect(parse().fields.Description).toBe(value);
+    else expect(parse).toThrow('Invalid OtaTask properties: description must be 1 to 256 characters long');
+  });
+
+  test.each(['Firmware 2', 'a_b-c', 'ABC 123'])('Description %j matches the pattern', (value) => {
+    expect(task({ Description: value }).fields.Description).toBe(value);
+  });
+
+  test.each(['v2.0', 'a!', 'é', 'a\nb'])('Description %j breaks the pattern', (value) => {
+    expect(() => task({ Description: value })).toThrow('description must match ^[0-9A-Za-z_\\- ]+$');
+  });
+
+  test.each<Case>([
+    ['0 characters', '', false],
+    ['1 character', 'a', true],
+    ['64 characters', text(64), true],
+    ['65 characters', text(65), false],
+  ])('TaskConfigurationId of %s (1..64)', (_label, value, valid) => {
+    const parse = () => task({ TaskConfigurationId: value });
+    if (valid) expect(parse().fields.TaskConfigurationId).toBe(value);
+    else expect(parse).toThrow('Invalid OtaTask properties: taskConfiguration must be 1 to 64 characters long');
+  });
+
+  test('TaskConfigurationId is alphanumeric', () => {
+    expect(() => task({ TaskConfigurationId: 'config_1' })).toThrow('taskConfiguration must match ^[a-zA-Z0-9]*$');
+  });
+
+  test.each<Case>([
+    ['0 characters', '', false],
+    ['8 characters (the shortest s3://b/k)', 's3://b/k', true],
+    ['1000 characters', s3Url(1000), true],
+    ['1001 characters', s3Url(1001), false],
+  ])('S3Url of %s (S3Url 1..1000)', (_label, value, valid) => {
+    const parse = () => task({ S3Url: value });
+    if (valid) expect(parse().document).toStrictEqual({ kind: 'url', s3Url: value });
+    else expect(parse).toThrow(/Invalid OtaTask properties: jobDocument must be (1 to 1000 characters long|an s3)/);
+  });
+
+  test.each(['s3://bucket', 's3://bucket/', 'https://bucket/key', 'bucket/key'])('S3Url %j is not an s3://bucket/key URL', (value) => {
+    expect(() => task({ S3Url: value })).toThrow('jobDocument must be an s3://bucket/key URL');
+  });
+
+  test.each<Case>([
+    ['0 targets', 0, false],
+    ['1 target', 1, true],
+    ['100 targets', 100, true],
+    ['101 targets', 101, false],
+  ])('a ONE_TIME task with %s (1..100)', (_label, count, valid) => {
+    const parse = () => task({ Target: targets(count as number) });
+    if (valid) expect(parse().fields.Target).toHaveLength(count as number);
+    else expect(parse).toThrow(/Invalid OtaTask properties: (a ONE_TIME task takes targets|targets takes at most 100)/);
+  });
+
+  test.each([[''], ['  '], [3]])('target %j is refused', (target) => {
+    expect(() => task({ Target: [target] })).toThrow('targets must be non-empty strings');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"1430"', '1430', true],
+    ['"1431"', '1431', false],
+  ])('DurationInMinutes %s (1..1430)', (_label, value, valid) => {
+    const parse = () => task({ OtaSchedulingConfig: { MaintenanceWindows: [{ DurationInMinutes: value, StartTime: 'w' }] } });
+    if (valid) expect(parse().fields.OtaSchedulingConfig!.MaintenanceWindows![0].DurationInMinutes).toBe(Number(value));
+    else expect(parse).toThrow('scheduling.maintenanceWindows[].duration (minutes) must be an integer from 1 to 1430');
+  });
+
+  test.each<Case>([
+    ['"-1"', '-1', false],
+    ['"0"', '0', true],
+    ['"10"', '10', true],
+    ['"11"', '11', false],
+  ])('MinNumberOfRetries %s (0..10)', (_label, value, valid) => {
+    const parse = () => task({ OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'FAILED', MinNumberOfRetries: value }] } });
+    if (valid) expect(parse().fields.OtaTaskExecutionRetryConfig!.RetryConfigCriteria![0].MinNumberOfRetries).toBe(Number(value));
+    else expect(parse).toThrow('retryCriteria[].minNumberOfRetries must be an integer from 0 to 10');
+  });
+
+  test.each(['2.5', 'three', '', '0x3'])('MinNumberOfRetries %j is not an integer', (value) => {
+    expect(() => task({ OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ MinNumberOfRetries: value }] } }))
+      .toThrow('retryCriteria[].minNumberOfRetries must be an integer');
+  });
+
+  test.each<Case>([
+    ['0 tags', 0, true],
+    ['1 tag', 1, true],
+    ['50 tags', 50, true],
+    ['51 tags', 51, false],
+  ])('%s (TagsMap up to 50; none is no map)', (_label, count, valid) => {
+    const parse = () => task({ Tags: tags(count as number) });
+    if (valid) expect(Object.keys(parse().tags)).toHaveLength(count as number);
+    else expect(parse).toThrow('Invalid OtaTask properties: at most 50 tags are allowed, got 51');
+  });
+
+  test.each<Case>([
+    ['0 characters', '', false],
+    ['1 character', 'k', true],
+    ['128 characters', text(128), true],
+    ['129 characters', text(129), false],
+  ])('a tag key of %s (1..128)', (_label, key, valid) => {
+    const parse = () => task({ Tags: { [key as string]: 'v' } });
+    if (valid) expect(parse().tags).toEqual({ [key as string]: 'v' });
+    else expect(parse).toThrow('tag key must be 1 to 128 characters long');
+  });
+
+  test.each<Case>([
+    ['0 characters', '', true],
+    ['256 characters', text(256), true],
+    ['257 characters', text(257), false],
+  ])('a tag value of %s (0..256)', (_label, value, valid) => {
+    const parse = () => task({ Tags: { k: value } });
+    if (valid) expect(parse().tags).toEqual({ k: value });
+    else expect(parse).toThrow('tag value must be at most 256 characters long');
+  });
+
+  test.each([
+    ['OtaType', { OtaType: 'one_time' }, 'otaType must be one of ONE_TIME, CONTINUOUS'],
+    ['Protocol', { Protocol: 'MQTT' }, 'protocol must be one of HTTP'],
+    ['OtaMechanism', { OtaMechanism: 'PULL' }, 'otaMechanism must be one of PUSH'],
+    ['EndBehavior', { OtaSchedulingConfig: { EndBehavior: 'cancel' } }, 'scheduling.endBehavior must be one of STOP_ROLLOUT, CANCEL, FORCE_CANCEL'],
+    ['FailureType', { OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'REJECTED' }] } }, 'retryCriteria[].failureType must be one of FAILED, TIMED_OUT, ALL'],
+  ])('%s outside its enum is refused', (_label, changes, message) => {
+    expect(() => task(changes)).toThrow(message);
+  });
+
+  test.each([
+    ['properties that are not an object', 'x', 'Invalid OtaTask properties: properties must be an object'],
+    ['Target that is not a list', { ...MINIMAL, Target: thing(1) }, 'targets must be a list'],
+    ['OtaSchedulingConfig that is a list', { ...MINIMAL, OtaSchedulingConfig: [] }, 'scheduling must be an object'],
+    ['JobDocument that is not text', { ...MINIMAL, JobDocument: { v: 1 }, JobDocumentBucket: 'b' }, 'JobDocument must be JSON text'],
+    ['JobDocument that is not JSON', { ...MINIMAL, JobDocument: '{', JobDocumentBucket: 'b' }, 'the job document is not valid JSON'],
+    ['JobDocument with an empty bucket', { ...MINIMAL, JobDocument: '{}', JobDocumentBucket: '' }, 'JobDocumentBucket is required with JobDocument'],
+  ])('%s is refused', (_label, raw, message) => {
+    expect(() => parseOtaTaskProperties(raw)).toThrow(message);
+  });
+});
+
+describe('parseOtaTaskConfigurationProperties', () => {
+  const abort = (criteria: Record<string, unknown>) =>
+    configuration({ PushConfig: { AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', ...criteria }] } } })
+      .PushConfig!.AbortConfig!.AbortConfigCriteriaList![0];
+  const rate = (values: Record<string, unknown>) =>
+    configuration({ PushConfig: { RolloutConfig: { ExponentialRolloutRate: values } } }).PushConfig!.RolloutConfig!.ExponentialRolloutRate!;
+  const increase = (values: Record<string, unknown>) => rate({ RateIncreaseCriteria: values }).RateIncreaseCriteria!;
+
+  test('converts every string-valued property into the model types', () => {
+    expect(parseOtaTaskConfigurationProperties({
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
+      Name: 'Slow rollout',
+      Description: 'Ten a minute',
+      PushConfig: {
+        AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'ALL', MinNumberOfExecutedThings: '10', ThresholdPercentage: '20.5' }] },
+        RolloutConfig: {
+          ExponentialRolloutRate: { BaseRatePerMinute: '5', IncrementFactor: '1.5', RateIncreaseCriteria: { numberOfNotifiedThings: '10', numberOfSucceededThings: '5' } },
+          MaximumPerMinute: '50',
+        },
+        TimeoutConfig: { InProgressTimeoutInMinutes: '120' },
+      },
+    })).toStrictEqual({
+      Name: 'Slow rollout',
+      Description: 'Ten a minute',
+      PushConfig: {
+        AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'ALL', MinNumberOfExecutedThings: 10, ThresholdPercentage: 20.5 }] },
+        RolloutConfig: {
+          ExponentialRolloutRate: {
+            BaseRatePerMinute: 5,
+            IncrementFactor: 1.5,
+            RateIncreaseCriteria: { numberOfNotifiedThings: 10, numberOfSucceededThings: 5 },
+          },
+          MaximumPerMinute: 50,
+        },
+        TimeoutConfig: { InProgressTimeoutInMinutes: 120 },
+      },
+    });
+  });
+
+  test('an empty configuration stays empty', () => {
+    expect(configuration({})).toStrictEqual({ Name: undefined, Description: undefined, PushConfig: undefined });
+  });
+
+  test.each<Case>([
+    ['0 characters', '', false],
+    ['1 character', 'a', true],
+    ['128 characters', text(128), true],
+    ['129 characters', text(129), false],
+  ])('Name of %s (OtaTaskConfigurationName 1..128)', (_label, value, valid) => {
+    const parse = () => configuration({ Name: value });
+    if (valid) expect(parse().Name).toBe(value);
+    else expect(parse).toThrow('Invalid OtaTaskConfiguration properties: otaTaskConfigurationName must be 1 to 128 characters long');
+  });
+
+  test('Name follows ^[A-Za-z0-9-_ ]+$', () => {
+    expect(configuration({ Name: 'Slow-roll_out 1' }).Name).toBe('Slow-roll_out 1');
+    expect(() => configuration({ Name: 'Slow.rollout' })).toThrow('otaTaskConfigurationName must match');
+  });
+
+  test.each<Case>([
+    ['0 characters', '', false],
+    ['1 character', 'a', true],
+    ['256 characters', text(256), true],
+    ['257 characters', text(257), false],
+  ])('Description of %s (OtaDescription 1..256)', (_label, value, valid) => {
+    const parse = () => configuration({ Description: value });
+    if (valid) expect(parse().Description).toBe(value);
+    else expect(parse).toThrow('description must be 1 to 256 characters long');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"100"', '100', true],
+    ['"101"', '101', false],
+  ])('MinNumberOfExecutedThings %s (1..100)', (_label, value, valid) => {
+    if (valid) expect(abort({ MinNumberOfExecutedThings: value }).MinNumberOfExecutedThings).toBe(Number(value));
+    else expect(() => abort({ MinNumberOfExecutedThings: value })).toThrow('pushConfig.abortCriteria[].minNumberOfExecutedThings must be an integer from 1 to 100');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', true],
+    ['"20.5"', '20.5', true],
+    ['"100"', '100', true],
+    ['"100.01"', '100.01', false],
+  ])('ThresholdPercentage %s (a double, at most 100)', (_label, value, valid) => {
+    if (valid) expect(abort({ ThresholdPercentage: value }).ThresholdPercentage).toBe(Number(value));
+    else expect(() => abort({ ThresholdPercentage: value })).toThrow('pushConfig.abortCriteria[].thresholdPercentage must be a number of at most 100, got 100.01');
+  });
+
+  test.each(['abc', '', 'NaN', 'Infinity'])('ThresholdPercentage %j is not a number', (value) => {
+    expect(() => abort({ ThresholdPercentage: value })).toThrow('thresholdPercentage must be a number of at most 100');
+  });
+
+  test('Action must be CANCEL and FailureType is required', () => {
+    expect(() => abort({ Action: 'cancel' })).toThrow('pushConfig.abortCriteria[].action must be CANCEL, got "cancel"');
+    expect(() => abort({ FailureType: undefined })).toThrow('pushConfig.abortCriteria[].failureType is required');
+    expect(() => abort({ FailureType: 'SUCCEEDED' })).toThrow('must be one of FAILED, REJECTED, TIMED_OUT, ALL');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"100"', '100', true],
+    ['"101"', '101', false],
+  ])('BaseRatePerMinute %s (1..100)', (_label, value, valid) => {
+    if (valid) expect(rate({ BaseRatePerMinute: value }).BaseRatePerMinute).toBe(Number(value));
+    else expect(() => rate({ BaseRatePerMinute: value })).toThrow('pushConfig.rollout.baseRatePerMinute must be an integer from 1 to 100');
+  });
+
+  test.each<Case>([
+    ['"1.09"', '1.09', false],
+    ['"1.1"', '1.1', true],
+    ['"5"', '5', true],
+    ['"5.01"', '5.01', false],
+  ])('IncrementFactor %s (a double, 1.1..5)', (_label, value, valid) => {
+    if (valid) expect(rate({ IncrementFactor: value }).IncrementFactor).toBe(Number(value));
+    else expect(() => rate({ IncrementFactor: value })).toThrow('pushConfig.rollout.incrementFactor must be a number from 1.1 to 5');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"100"', '100', true],
+    ['"101"', '101', false],
+  ])('numberOfNotifiedThings %s (1..100, lower-case as in the model)', (_label, value, valid) => {
+    if (valid) expect(increase({ numberOfNotifiedThings: value })).toEqual({ numberOfNotifiedThings: Number(value) });
+    else expect(() => increase({ numberOfNotifiedThings: value })).toThrow('rateIncreaseCriteria.numberOfNotifiedThings must be an integer from 1 to 100');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"100"', '100', true],
+    ['"101"', '101', false],
+  ])('numberOfSucceededThings %s (1..100)', (_label, value, valid) => {
+    if (valid) expect(increase({ numberOfSucceededThings: value })).toEqual({ numberOfSucceededThings: Number(value) });
+    else expect(() => increase({ numberOfSucceededThings: value })).toThrow('rateIncreaseCriteria.numberOfSucceededThings must be an integer from 1 to 100');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"2147483647" (int32 max)', '2147483647', true],
+    ['"2147483648"', '2147483648', false],
+  ])('MaximumPerMinute %s (1.., an int32)', (_label, value, valid) => {
+    const parse = () => configuration({ PushConfig: { RolloutConfig: { MaximumPerMinute: value } } }).PushConfig!.RolloutConfig!;
+    if (valid) expect(parse()).toEqual({ MaximumPerMinute: Number(value) });
+    else expect(parse).toThrow('pushConfig.rollout.maximumPerMinute must be an integer of at least 1');
+  });
+
+  test.each<Case>([
+    ['"0"', '0', false],
+    ['"1"', '1', true],
+    ['"10080"', '10080', true],
+    ['"10081"', '10081', false],
+  ])('InProgressTimeoutInMinutes %s (1..10080)', (_label, value, valid) => {
+    const parse = () => configuration({ PushConfig: { TimeoutConfig: { InProgressTimeoutInMinutes: value } } }).PushConfig!.TimeoutConfig;
+    if (valid) expect(parse()).toEqual({ InProgressTimeoutInMinutes: Number(value) });
+    else expect(parse).toThrow('pushConfig.inProgressTimeout (minutes) must be an integer from 1 to 10080');
+  });
+});
