@@ -58,16 +58,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/test/**/cdk.out/', '.ci/.node/', '*.tgz'],
 });
 
-// The example app is user-facing code too: lint and type-check it with the tests.
-project.eslint?.addLintPattern('example');
-project.tsconfigDev.addInclude('../example/**/*.ts');
-new JsonFile(project, 'example/tsconfig.json', {
-  obj: {
-    extends: '../tsconfig.json',
-    compilerOptions: { rootDir: '..', noEmit: true },
-    include: ['**/*.ts'],
-  },
-  marker: false,
+// The example app and the local service emulator are repository code outside the package: lint
+// and type-check them with the tests.
+for (const dir of ['example', 'emulator']) {
+  project.eslint?.addLintPattern(dir);
+  project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { rootDir: '..', noEmit: true },
+      include: ['**/*.ts'],
+    },
+    marker: false,
+  });
+}
+project.eslint?.addOverride({
+  files: ['emulator/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
 
 // Handler code runs in Lambda with the SDK bundled in, so it may import devDependencies.
