@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, TextFile } from 'projen';
 
 // The newest aws-cdk-lib that @aws-cdk/integ-runner 2.197.10 can read (see DEVELOPERS.md).
 const CDK_VERSION = '2.257.0';
@@ -23,8 +23,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   prettier: false,
   stability: 'experimental',
 
+  // Construct Hub and the release workflow publish these; this machine reaches only npm, so the
+  // build checks them with `jsii-pacmak --code-only` instead (see the package-all task below).
+  publishToPypi: { distName: 'cdk-iot-ota-tasks', module: 'cdk_iot_ota_tasks' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_iot_ota_tasks',
+    mavenGroupId: 'io.github.cdk-iot-ota-tasks',
+    mavenArtifactId: 'cdk-iot-ota-tasks',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkIotOtaTasks', packageId: 'CdkIotOtaTasks' },
+  publishToGo: { moduleName: 'github.com/cdk-iot-ota-tasks/cdk-iot-ota-tasks-go' },
+
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // No fixed runtime: the generated functions then take a `runtime` prop, which the providers
+    // set to Node.js 22 unless the user picks another Node.js runtime (TaskProviderOptions).
     bundlingOptions: {
       // Bundle the AWS SDK into the handler: no runtime install, and a version we tested against.
       externals: [],
@@ -88,7 +100,8 @@ project.eslint?.addOverride({
 for (const task of project.tasks.all) {
   if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
   const [step] = task.steps;
-  task.reset([...step.execArgs!, '--minify', '--main-fields=module,main'].join(' '));
+  const args = step.execArgs!.map((arg) => (arg.startsWith('--target=') ? '--target=node22' : arg));
+  task.reset([...args, '--minify', '--main-fields=module,main'].join(' '));
 }
 
 // npm ci fails on projen's lock without this pin (see DEVELOPERS.md).
@@ -110,6 +123,29 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 project.testTask.spawn(integ);
+
+// Packaging Python, Java, .NET and Go needs their registries and toolchains, which this machine
+// and CI do not reach; the release workflow (.github/workflows/release.yml) packages and publishes
+// them. The local and CI build packages JS and checks the other bindings as generated code.
+const codeOnly = project.addTask('package:code-only', {
+  description: 'Generate the Python, Java, .NET and Go bindings without building them, and byte-compile the Python',
+});
+codeOnly.exec('rm -rf dist/code-only');
+codeOnly.exec('jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/code-only');
+codeOnly.exec('python3 -m compileall -q dist/code-only/python/src');
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.packageTask.spawn(codeOnly);
+
+// API compatibility with the last published version (jsii-diff). Until a first version is on npm
+// there is nothing to compare with, so the check says so and passes.
+const compat = project.tasks.tryFind('compat')!;
+compat.reset();
+compat.exec('bash build-tools/compat.sh');
+project.postCompileTask.spawn(compat);
+new TextFile(project, '.compatignore', {
+  lines: ['# jsii-diff findings accepted on purpose, one per line, each with a comment saying why.'],
+});
 
 // The README's run command: synthesize the example app and print what it contains.
 const demo = project.addTask('demo', {

@@ -1,4 +1,5 @@
 export * from './shared/firmware-image';
+export * from './shared/task-provider-options';
 export * from './fuota/rf-region';
 export * from './fuota/fuota-task-start';
 export * from './fuota/fuota-task';

@@ -2,8 +2,9 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FuotaTaskHandlerFunction } from './fuota-task-handler-function';
-import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, TASK_SERVICE_TIMEOUT } from '../shared/handler-provider';
+import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord, TASK_SERVICE_TIMEOUT } from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
+import { TaskProviderOptions } from '../shared/task-provider-options';
 
 const PROVIDER_ID = 'CdkIotOtaTasksFuotaProvider';
 
@@ -17,9 +18,12 @@ export class FuotaTaskProvider extends Construct {
   public static readonly SERVICE_TIMEOUT = TASK_SERVICE_TIMEOUT;
 
   /** The stack's provider, created on first use. */
-  public static getOrCreate(scope: Construct): FuotaTaskProvider {
+  public static getOrCreate(scope: Construct, options?: TaskProviderOptions): FuotaTaskProvider {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as FuotaTaskProvider | undefined) ?? new FuotaTaskProvider(stack, PROVIDER_ID);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as FuotaTaskProvider | undefined;
+    if (!existing) return new FuotaTaskProvider(stack, PROVIDER_ID, scope.node.path, options);
+    existing.options.check(scope, options);
+    return existing;
   }
 
   public readonly serviceToken: string;
@@ -27,11 +31,14 @@ export class FuotaTaskProvider extends Construct {
   private readonly passableRoles = new Set<string>();
   private passRoleStatement?: iam.PolicyStatement;
 
-  private constructor(scope: Construct, id: string) {
-    super(scope, id);
+  private readonly options: ProviderOptionsRecord;
 
-    const { role, serviceToken } = buildHandlerProvider(this, 'IoT Wireless FUOTA',
-      (handlerScope, handlerId, props) => new FuotaTaskHandlerFunction(handlerScope, handlerId, props));
+  private constructor(scope: Construct, id: string, createdBy: string, options: TaskProviderOptions | undefined) {
+    super(scope, id);
+    this.options = new ProviderOptionsRecord(this, createdBy, options);
+
+    const { role, serviceToken } = buildHandlerProvider(this, 'IoT Wireless FUOTA', 'fuota',
+      (handlerScope, handlerId, props) => new FuotaTaskHandlerFunction(handlerScope, handlerId, props), options);
     this.serviceToken = serviceToken;
 
     const arn = (resource: string) => `arn:${Aws.PARTITION}:iotwireless:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;

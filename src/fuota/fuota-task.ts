@@ -31,6 +31,7 @@ import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
+import { TaskProviderOptions } from '../shared/task-provider-options';
 import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
@@ -137,6 +138,13 @@ export interface FuotaTaskProps {
    * @default true
    */
   readonly outputs?: boolean;
+
+  /**
+   * Settings of the stack's shared provider (runtime, logs, VPC, permissions boundary, function
+   * names). All tasks of a service in a stack share it: the first task that creates it sets them.
+   * @default - Node.js 22, logs kept one year, no VPC
+   */
+  readonly providerOptions?: TaskProviderOptions;
 }
 
 /**
@@ -187,7 +195,7 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
     grantFirmwareRead(this.firmwareUpdateRole, image);
     assertRule(this.node.path, FUOTA_TASK_RULES.firmwareUpdateImage, image.s3Uri);
 
-    const provider = FuotaTaskProvider.getOrCreate(this);
+    const provider = FuotaTaskProvider.getOrCreate(this, props.providerOptions);
     provider.allowPassRole(this.firmwareUpdateRole);
 
     this.tags = new TagManager(TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE);

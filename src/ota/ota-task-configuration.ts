@@ -7,6 +7,7 @@ import { OTA_TASK_CONFIGURATION_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty as num } from '../shared/property-values';
+import { TaskProviderOptions } from '../shared/task-provider-options';
 import { refuseSnapshot } from '../shared/task-resource';
 
 /** An OTA task configuration of AWS IoT Managed Integrations. */
@@ -107,6 +108,13 @@ export interface OtaTaskConfigurationProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Settings of the stack's shared provider (runtime, logs, VPC, permissions boundary, function
+   * names). All tasks of a service in a stack share it: the first task that creates it sets them.
+   * @default - Node.js 22, logs kept one year, no VPC
+   */
+  readonly providerOptions?: TaskProviderOptions;
 }
 
 /**
@@ -143,7 +151,7 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
       PushConfig: renderPushConfig(props.pushConfig),
     };
     const resource = new CustomResource(this, 'Resource', {
-      serviceToken: OtaTaskProvider.getOrCreate(this).serviceToken,
+      serviceToken: OtaTaskProvider.getOrCreate(this, props.providerOptions).serviceToken,
       resourceType: OTA_TASK_CONFIGURATION_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,

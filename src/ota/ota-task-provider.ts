@@ -4,8 +4,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OtaTaskHandlerFunction } from './ota-task-handler-function';
 import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
-import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, TASK_SERVICE_TIMEOUT } from '../shared/handler-provider';
+import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord, TASK_SERVICE_TIMEOUT } from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
+import { TaskProviderOptions } from '../shared/task-provider-options';
 
 const PROVIDER_ID = 'CdkIotOtaTasksOtaProvider';
 
@@ -18,19 +19,25 @@ export class OtaTaskProvider extends Construct {
   public static readonly SERVICE_TIMEOUT = TASK_SERVICE_TIMEOUT;
 
   /** The stack's provider, created on first use. */
-  public static getOrCreate(scope: Construct): OtaTaskProvider {
+  public static getOrCreate(scope: Construct, options?: TaskProviderOptions): OtaTaskProvider {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as OtaTaskProvider | undefined) ?? new OtaTaskProvider(stack, PROVIDER_ID);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as OtaTaskProvider | undefined;
+    if (!existing) return new OtaTaskProvider(stack, PROVIDER_ID, scope.node.path, options);
+    existing.options.check(scope, options);
+    return existing;
   }
 
   public readonly serviceToken: string;
   private readonly role: iam.Role;
   private documentBucket?: s3.IBucket;
 
-  private constructor(scope: Construct, id: string) {
+  private readonly options: ProviderOptionsRecord;
+
+  private constructor(scope: Construct, id: string, createdBy: string, options: TaskProviderOptions | undefined) {
     super(scope, id);
-    const { role, serviceToken } = buildHandlerProvider(this, 'IoT Managed Integrations OTA',
-      (handlerScope, handlerId, props) => new OtaTaskHandlerFunction(handlerScope, handlerId, props));
+    this.options = new ProviderOptionsRecord(this, createdBy, options);
+    const { role, serviceToken } = buildHandlerProvider(this, 'IoT Managed Integrations OTA', 'ota',
+      (handlerScope, handlerId, props) => new OtaTaskHandlerFunction(handlerScope, handlerId, props), options);
     this.role = role;
     this.serviceToken = serviceToken;
 

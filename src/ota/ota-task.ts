@@ -24,6 +24,7 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
+import { TaskProviderOptions } from '../shared/task-provider-options';
 import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
 
 /** An OTA task of AWS IoT Managed Integrations. */
@@ -143,6 +144,13 @@ export interface OtaTaskProps {
    * @default true
    */
   readonly outputs?: boolean;
+
+  /**
+   * Settings of the stack's shared provider (runtime, logs, VPC, permissions boundary, function
+   * names). All tasks of a service in a stack share it: the first task that creates it sets them.
+   * @default - Node.js 22, logs kept one year, no VPC
+   */
+  readonly providerOptions?: TaskProviderOptions;
 }
 
 /**
@@ -185,7 +193,7 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
     validateProps(this.node.path, props);
     refuseSnapshot(this, props.removalPolicy, 'OTA tasks');
 
-    const provider = OtaTaskProvider.getOrCreate(this);
+    const provider = OtaTaskProvider.getOrCreate(this, props.providerOptions);
     const document = props.jobDocument.bind(this);
     let location: Pick<OtaTaskResourceProperties, 'JobDocument' | 'JobDocumentBucket' | 'S3Url'>;
     if (document.content !== undefined) {
