@@ -65,6 +65,13 @@ export class FuotaTaskProvider extends Construct {
       ],
       resources: [arn('FuotaTask/*'), arn('WirelessDevice/*'), arn('MulticastGroup/*')],
     }));
+    // Only to tell a rollback from an ordinary update when a started task would have to change
+    // (a started task cannot be reverted, so a rollback leaves it as it is).
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnStackStatus',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [Aws.STACK_ID],
+    }));
     // These two support no resource type (Service Authorization Reference), so "*" is the only
     // resource that matches; the region condition keeps them to this stack's region.
     role.addToPolicy(new iam.PolicyStatement({

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { OTA_JOB_DOCUMENT_MAX_BYTES } from './ota-task-rules';
 
 /** Where an OTA job document comes from, once bound to a task. */
 export interface OtaJobDocumentConfig {
@@ -62,12 +63,6 @@ export abstract class OtaJobDocument {
   public abstract bind(scope: Construct): OtaJobDocumentConfig;
 }
 
-/**
- * Documents travel inside the custom resource's properties, and CloudFormation hands those to
- * Lambda in an asynchronous invocation (256 KB in all); keep well below.
- */
-export const OTA_JOB_DOCUMENT_MAX_BYTES = 64 * 1024;
-
 class FileJobDocument extends OtaJobDocument {
   constructor(private readonly path: string) {
     super();
@@ -98,8 +93,15 @@ class InlineJobDocument extends OtaJobDocument {
   }
 
   public bind(scope: Construct): OtaJobDocumentConfig {
-    // toJsonString keeps tokens: they become part of an Fn::Join resolved at deployment.
-    return { content: Stack.of(scope).toJsonString(this.document) };
+    // toJsonString keeps tokens: they become part of an Fn::Join resolved at deployment, and the
+    // handler checks the size of the resolved document.
+    const content = Stack.of(scope).toJsonString(this.document);
+    // Without tokens the document resolves to its final text now; with tokens to an Fn::Join.
+    const text: unknown = Stack.of(scope).resolve(content);
+    if (typeof text === 'string' && Buffer.byteLength(text) > OTA_JOB_DOCUMENT_MAX_BYTES) {
+      throw new Error(`${scope.node.path}: jobDocument is ${Buffer.byteLength(text)} bytes as JSON; documents stored by the library may be at most ${OTA_JOB_DOCUMENT_MAX_BYTES} bytes: put larger ones in your bucket and use OtaJobDocument.fromBucket`);
+    }
+    return { content };
   }
 }
 

@@ -49,7 +49,6 @@ export class OtaTaskProvider extends Construct {
         'iotmanagedintegrations:DeleteOtaTask',
         'iotmanagedintegrations:TagResource',
         'iotmanagedintegrations:UntagResource',
-        'iotmanagedintegrations:ListTagsForResource',
       ],
       resources: [`arn:${Aws.PARTITION}:iotmanagedintegrations:${Aws.REGION}:${Aws.ACCOUNT_ID}:ota-task/*`],
     }));

@@ -63,6 +63,20 @@ export const OTA_TASK_CONFIGURATION_RULES = {
   },
 } satisfies Record<string, FieldRule>;
 
+/**
+ * The form of the service's scheduling times, shown in its guide as `2024-10-23T17:00`: a date and
+ * a time of day; seconds, fractions and a zone are accepted too. The model leaves these strings
+ * unconstrained, so this is the library's own check (construct and handler alike).
+ */
+export const OTA_SCHEDULE_TIME_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)?$';
+
+/**
+ * Job documents travel inside the custom resource's properties, which CloudFormation hands to
+ * Lambda in an asynchronous invocation (256 KB in all): documents the library stores are kept well
+ * below. Larger ones belong in a bucket of yours (`OtaJobDocument.fromBucket`).
+ */
+export const OTA_JOB_DOCUMENT_MAX_BYTES = 64 * 1024;
+
 /** `TagsMap` is `@length(min: 1, max: 50)`: an empty map is left out rather than sent. */
 export const OTA_TASK_MAX_TAGS = 50;
 

@@ -19,7 +19,7 @@ import { OtaEndBehavior, OtaMechanism, OtaProtocol, OtaRetryFailureType, OtaType
 import { OtaJobDocument } from './ota-job-document';
 import { IOtaTaskConfiguration } from './ota-task-configuration';
 import { OtaTaskProvider } from './ota-task-provider';
-import { OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
+import { OTA_SCHEDULE_TIME_PATTERN, OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
@@ -259,11 +259,7 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
   }
 }
 
-/**
- * The form of the service's scheduling times, shown in its guide as `2024-10-23T17:00`: a date and
- * a time of day; seconds, fractions and a zone are accepted too.
- */
-const SCHEDULE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$/;
+const SCHEDULE_TIME = new RegExp(OTA_SCHEDULE_TIME_PATTERN);
 
 function validateProps(path: string, props: OtaTaskProps): void {
   const R = OTA_TASK_RULES;

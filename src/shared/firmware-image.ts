@@ -35,6 +35,7 @@ export abstract class FirmwareImage {
   /**
    * A local file, uploaded to the CDK assets bucket at deployment.
    * @param path absolute path of the image file (e.g. `path.join(__dirname, 'firmware/v2.bin')`)
+   * @param options how the asset is hashed
    */
   public static fromAsset(path: string, options: FirmwareImageAssetOptions = {}): FirmwareImage {
     return new AssetFirmwareImage(path, options);

@@ -9,17 +9,29 @@ import { NagAcknowledgement } from './nag';
 import { TaskProviderOptions } from './task-provider-options';
 
 
-/** How long a user handler invocation may run; onEvent makes one service call, isComplete several. */
+/** onEvent makes one service call (with retries) per request. */
 const ON_EVENT_TIMEOUT = Duration.minutes(2);
-const IS_COMPLETE_TIMEOUT = Duration.minutes(5);
-/** How long the provider keeps polling isComplete before it gives up. */
+/**
+ * One isComplete invocation: it stops starting calls 10 s before this and asks to be polled again,
+ * so a long list of devices is worked through over several polls.
+ */
+const IS_COMPLETE_TIMEOUT = Duration.minutes(1);
+const QUERY_INTERVAL = Duration.seconds(30);
+/** How long the provider keeps polling isComplete: TOTAL_TIMEOUT / QUERY_INTERVAL attempts. */
 const TOTAL_TIMEOUT = Duration.minutes(10);
 
 /**
- * How long CloudFormation waits for a task resource: longer than onEvent plus every isComplete
- * poll, so the provider always answers first, and far below CloudFormation's default hour.
+ * How long CloudFormation waits for a task resource. The Provider framework counts attempts, not
+ * time (totalTimeout / queryInterval of them), and each attempt may take a whole isComplete timeout
+ * plus the interval, so the worst case is onEvent + attempts x (isComplete + interval); a margin
+ * on top makes sure the provider, not CloudFormation, reports the failure, with the task's real Id.
+ * That is 35 minutes, well below CloudFormation's default hour.
  */
-export const TASK_SERVICE_TIMEOUT = Duration.minutes(15);
+export const TASK_SERVICE_TIMEOUT = Duration.minutes(
+  ON_EVENT_TIMEOUT.toMinutes()
+  + (TOTAL_TIMEOUT.toSeconds() / QUERY_INTERVAL.toSeconds()) * (IS_COMPLETE_TIMEOUT.toSeconds() + QUERY_INTERVAL.toSeconds()) / 60
+  + 3,
+);
 
 /** Makes one of the projen-generated handler functions (they differ only in their bundle). */
 export type HandlerFunctionFactory = (scope: Construct, id: string, props: lambda.FunctionOptions & { runtime: lambda.Runtime }) => lambda.Function;
@@ -65,7 +77,7 @@ export function buildHandlerProvider(
   const provider = new cr.Provider(scope, 'Provider', {
     onEventHandler: handler('onEvent', ON_EVENT_TIMEOUT),
     isCompleteHandler: handler('isComplete', IS_COMPLETE_TIMEOUT),
-    queryInterval: Duration.seconds(10),
+    queryInterval: QUERY_INTERVAL,
     totalTimeout: TOTAL_TIMEOUT,
     logGroup,
     providerFunctionName: name('provider'),

@@ -39,13 +39,15 @@ const MIN_ATTEMPT_MS = 3_000;
 
 /** A failure worth retrying: throttling, a 5xx, or a network error before any answer. */
 export function isTransient(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  const e = error as { name?: string; code?: string; message?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   const status = e?.$metadata?.httpStatusCode;
   return Boolean(e?.$retryable)
     || status === 429
     || (status !== undefined && status >= 500)
     || ['ThrottlingException', 'TooManyRequestsException', 'InternalServerException', 'ServiceUnavailableException', 'TimeoutError', 'RequestTimeout'].includes(e?.name ?? '')
-    || ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'].includes(e?.code ?? '');
+    || ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'].includes(e?.code ?? '')
+    // The SDK sometimes wraps a dropped connection in a plain Error that keeps only the text.
+    || /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT/.test(e?.message ?? '');
 }
 
 /** Whether the service said the resource does not exist. */

@@ -637,7 +637,6 @@ function callOptions(): CallOptions {
 describe('timeout', () => {
   test('a server that never answers fails the request with a transient TimeoutError', async () => {
     const service = await startService(NO_ANSWER);
-    const started = Date.now();
 
     const error = await clientFor(service.endpoint, { timeoutMs: 100 }).getOtaTask({ Identifier: TASK_ID }).then(
       () => { throw new Error('expected the call to fail'); },
@@ -646,7 +645,6 @@ describe('timeout', () => {
 
     expect(error).toMatchObject({ name: 'TimeoutError', message: expect.stringContaining('within 100 ms') });
     expect(isTransient(error)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(service.requests).toHaveLength(1);
   });
 

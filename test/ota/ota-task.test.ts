@@ -126,6 +126,12 @@ describe('job document', () => {
     expect(JSON.stringify(resource.Properties.JobDocument)).toContain('\\"version\\":3');
   });
 
+  test('fromJson documents over 64 KB are refused at synth', () => {
+    expect(() => task(newStack(), { jobDocument: OtaJobDocument.fromJson({ pad: 'x'.repeat(64 * 1024) }) }))
+      .toThrow(/^Stack\/Task: jobDocument is 655\d\d bytes as JSON; documents stored by the library may be at most 65536 bytes/);
+    expect(() => task(newStack(), { jobDocument: OtaJobDocument.fromJson({ pad: 'x'.repeat(60 * 1024) }) })).not.toThrow();
+  });
+
   test('a changed document changes the resource properties, so CloudFormation sends an update', () => {
     const render = (version: string) => {
       const stack = newStack();

@@ -168,11 +168,14 @@ describe('callService', () => {
 
   test('waits with setTimeout when no sleep is given', async () => {
     const call = failingThen([throttle()], 'done');
-    const started = Date.now();
-
-    await expect(callService('GetFuotaTask', call, { deadline: Date.now() + 60_000, now: Date.now, random: () => 0.25 })).resolves.toBe('done');
-    // 0.25 of 200 ms
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    const timer = jest.spyOn(global, 'setTimeout');
+    try {
+      await expect(callService('GetFuotaTask', call, { deadline: Date.now() + 60_000, now: Date.now, random: () => 0.25 })).resolves.toBe('done');
+      // 0.25 of the first back-off's 200 ms
+      expect(timer).toHaveBeenCalledWith(expect.any(Function), 50);
+    } finally {
+      timer.mockRestore();
+    }
   });
 });
 
@@ -277,4 +280,13 @@ describe('isNotFound', () => {
   ])('%s: %p', (_label, expected, error) => {
     expect(isNotFound(error)).toBe(expected);
   });
+});
+
+test.each([
+  ['AWS SDK error wrapper for TimeoutError: socket hang up', true],
+  ['read ECONNRESET', true],
+  ['connect ECONNREFUSED 127.0.0.1:1', true],
+  ['The security token included in the request is invalid', false],
+])('a plain Error reading %p is transient: %p', (message, transient) => {
+  expect(isTransient(new Error(message))).toBe(transient);
 });

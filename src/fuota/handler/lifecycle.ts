@@ -24,8 +24,9 @@ import {
   setDifference,
   updateFuotaTaskRequest,
 } from './requests';
-import { FuotaTaskSpec, parseFuotaTaskProperties } from './task-spec';
+import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
+import { isRollingBack } from '../../shared/cloudformation-stack-status';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
 import { FuotaTaskAttributes } from '../fuota-task.types';
@@ -36,12 +37,20 @@ import { FuotaTaskAttributes } from '../fuota-task.types';
  */
 export interface FuotaLifecycleContext {
   readonly client: IoTWirelessClient;
+  /** Reads the stack's status (DescribeStacks), to tell a rollback from a forward update. */
+  readonly stacks: StackStatusReader;
   /** Epoch milliseconds after which no new service call starts. */
   readonly deadline: number;
   readonly now: () => number;
   readonly log: (entry: Record<string, unknown>) => void;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+}
+
+/** What the lifecycle needs of CloudFormation: `CloudFormationStackStatus` is one. */
+export interface StackStatusReader {
+  /** The stack's `StackStatus`, e.g. `UPDATE_ROLLBACK_IN_PROGRESS`. */
+  status(stackId: string): Promise<string>;
 }
 
 /**
@@ -59,8 +68,10 @@ export async function onEvent(event: ProviderEvent, ctx: FuotaLifecycleContext):
 
 /**
  * isComplete: converge what hangs off the task (tags, device or group associations, the start) on
- * the live state, so it can run any number of times. Throttling that outlasts this invocation asks
- * to be called again; anything else fails the resource with the task's real Id.
+ * the live state, so it can run any number of times. Throttling that outlasts this invocation, or
+ * associations left when the invocation's deadline comes, ask to be called again (the next call
+ * diffs the live state anew, so nothing done is repeated); anything else fails the resource with
+ * the task's real Id.
  */
 export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<IsCompleteResponse> {
   if (event.RequestType === 'Delete') {
@@ -69,14 +80,19 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
   const id = event.PhysicalResourceId!;
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
   const previous = event.RequestType === 'Update' ? previousSpec(event, ctx) : undefined;
+  const guard = startedTaskGuard(event, ctx);
   try {
     const task = await getTask(id, ctx);
     await convergeTags(task, desired, previous, ctx);
-    await convergeAssociations(task, desired, ctx);
-    await convergeStart(task, desired, ctx);
+    await convergeAssociations(task, desired, guard, ctx);
+    await convergeStart(task, desired, previous, guard, ctx);
     return { IsComplete: true, Data: attributes(task) };
   } catch (error) {
     if (error instanceof ServiceCallError && error.transient) {
+      ctx.log({ phase: 'isComplete', taskId: id, retryLater: error.message });
+      return { IsComplete: false };
+    }
+    if (error instanceof OutOfTime) {
       ctx.log({ phase: 'isComplete', taskId: id, retryLater: error.message });
       return { IsComplete: false };
     }
@@ -99,8 +115,11 @@ async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
   const previous = previousSpec(event, ctx);
   const task = await getTask(id, ctx);
   const fields = fieldsToUpdate(liveFields(task), desired, previous);
-  if (fields.length > 0) {
-    refuseIfStarted(task, `change ${fields.join(', ')}`);
+  if (fields.length > 0 && isStarted(task)) {
+    // Refused, unless this is the rollback of the update that started the task: a started task
+    // keeps the values it has, and the rollback goes on.
+    await startedTaskGuard(event, ctx)(task, `change ${fields.join(', ')}`);
+  } else if (fields.length > 0) {
     const request = updateFuotaTaskRequest(id, fields, desired);
     await call(ctx, 'UpdateFuotaTask', () => ctx.client.send(new UpdateFuotaTaskCommand(request)));
     ctx.log({ operation: 'UpdateFuotaTask', taskId: id, fields });
@@ -136,32 +155,41 @@ async function convergeTags(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, 
 /**
  * Diff the wanted devices and groups against the task's live associations, never against the
  * previous properties: after a partial failure the live state is the only truth. Removals go
- * first, since a task holds devices or groups but never both.
+ * first, since a task holds devices or groups but never both. Before each call (and each page of
+ * the lists) the invocation's deadline is checked; once it has passed, the rest is left to the next
+ * isComplete.
  */
-async function convergeAssociations(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, ctx: FuotaLifecycleContext) {
+async function convergeAssociations(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, guard: StartedTaskGuard, ctx: FuotaLifecycleContext) {
   const id = task.Id!;
   const devices = setDifference(desired.wirelessDeviceIds, await liveWirelessDevices(id, ctx));
   const groups = setDifference(desired.multicastGroupIds, await liveMulticastGroups(id, ctx));
   const changes = [...devices.add, ...devices.remove, ...groups.add, ...groups.remove];
   if (changes.length === 0) return;
-  refuseIfStarted(task, `change its devices or multicast groups (${changes.join(', ')})`);
+  if (isStarted(task)) {
+    await guard(task, `change its devices or multicast groups (${someOf(changes)})`);
+    return;
+  }
 
   for (const deviceId of devices.remove) {
+    checkTime(ctx, 'DisassociateWirelessDeviceFromFuotaTask');
     await call(ctx, 'DisassociateWirelessDeviceFromFuotaTask', () => ctx.client.send(
       new DisassociateWirelessDeviceFromFuotaTaskCommand({ Id: id, WirelessDeviceId: deviceId })));
     ctx.log({ operation: 'DisassociateWirelessDeviceFromFuotaTask', taskId: id, wirelessDeviceId: deviceId });
   }
   for (const groupId of groups.remove) {
+    checkTime(ctx, 'DisassociateMulticastGroupFromFuotaTask');
     await call(ctx, 'DisassociateMulticastGroupFromFuotaTask', () => ctx.client.send(
       new DisassociateMulticastGroupFromFuotaTaskCommand({ Id: id, MulticastGroupId: groupId })));
     ctx.log({ operation: 'DisassociateMulticastGroupFromFuotaTask', taskId: id, multicastGroupId: groupId });
   }
   for (const deviceId of devices.add) {
+    checkTime(ctx, 'AssociateWirelessDeviceWithFuotaTask');
     await call(ctx, 'AssociateWirelessDeviceWithFuotaTask', () => ctx.client.send(
       new AssociateWirelessDeviceWithFuotaTaskCommand({ Id: id, WirelessDeviceId: deviceId })));
     ctx.log({ operation: 'AssociateWirelessDeviceWithFuotaTask', taskId: id, wirelessDeviceId: deviceId });
   }
   for (const groupId of groups.add) {
+    checkTime(ctx, 'AssociateMulticastGroupWithFuotaTask');
     await call(ctx, 'AssociateMulticastGroupWithFuotaTask', () => ctx.client.send(
       new AssociateMulticastGroupWithFuotaTaskCommand({ Id: id, MulticastGroupId: groupId })));
     ctx.log({ operation: 'AssociateMulticastGroupWithFuotaTask', taskId: id, multicastGroupId: groupId });
@@ -170,28 +198,115 @@ async function convergeAssociations(task: GetFuotaTaskResponse, desired: FuotaTa
 
 /**
  * Start the task when asked and not yet started. A task cannot be un-started or rescheduled: a
- * request to do so is refused, except that leaving the start out is accepted (and logged) so the
- * rollback of an update that started a task still completes.
+ * request to do so is refused (except while the stack rolls back, see {@link startedTaskGuard}).
+ * Leaving the start out is accepted (and logged) so the rollback of an update that started a task
+ * still completes; so is a start delay that the previous properties had too, or that they had no
+ * start to compare with: the task has started, as asked. A different delay, or a delay replacing a
+ * fixed time, is a change; a fixed time is compared with the live start time, to the second.
  */
-async function convergeStart(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, ctx: FuotaLifecycleContext) {
+async function convergeStart(
+  task: GetFuotaTaskResponse, desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined, guard: StartedTaskGuard, ctx: FuotaLifecycleContext,
+) {
   const id = task.Id!;
   const start = desired.start;
   if (isStarted(task)) {
     const liveStart = task.LoRaWAN?.StartTime;
-    if (start && 'time' in start && liveStart && start.time.getTime() !== liveStart.getTime()) {
-      throw new Error(
-        `FuotaTask ${id} was already started for ${liveStart.toISOString()} and IoT Wireless cannot reschedule it to ` +
-        `${start.time.toISOString()}. Create a new FuotaTask (a new construct id) for a new schedule.`,
-      );
+    if (!start) {
+      ctx.log({ taskId: id, note: 'the task has started and cannot be un-started; start left as it is' });
+    } else if ('time' in start) {
+      // The service may keep fewer digits than it was sent: the same second is the same start.
+      if (liveStart && wholeSeconds(start.time) !== wholeSeconds(liveStart)) {
+        await guard(task, `reschedule its start from ${liveStart.toISOString()} to ${start.time.toISOString()}`, new Error(
+          `FuotaTask ${id} was already started for ${liveStart.toISOString()} and IoT Wireless cannot reschedule it to ` +
+          `${start.time.toISOString()}. Create a new FuotaTask (a new construct id) for a new schedule.`,
+        ));
+      }
+    } else if (previous?.start && !sameStart(previous.start, start)) {
+      await guard(task, `change its start to ${describeStart(start)} (it was ${describeStart(previous.start)}; started for ${liveStart?.toISOString() ?? 'an unreported time'})`);
+    } else {
+      ctx.log({ taskId: id, note: `the task has already started (at ${liveStart?.toISOString()}); the start delay applies only to a task not yet started` });
     }
-    if (!start) ctx.log({ taskId: id, note: 'the task has started and cannot be un-started; start left as it is' });
-    if (start && 'delaySeconds' in start) ctx.log({ taskId: id, note: `the task has already started (at ${liveStart?.toISOString()}); the start delay applies only to a task not yet started` });
     return;
   }
   if (!start) return;
   const startTime = fuotaStartTime(start, new Date(ctx.now()));
+  checkTime(ctx, 'StartFuotaTask');
   await call(ctx, 'StartFuotaTask', () => ctx.client.send(new StartFuotaTaskCommand({ Id: id, LoRaWAN: { StartTime: startTime } })));
   ctx.log({ operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() });
+}
+
+/**
+ * Decides what happens to a change a started task cannot take: it is refused (the task accepts no
+ * changes after StartFuotaTask), unless CloudFormation is rolling the stack back. A rollback of the
+ * update that started the task swaps the old properties back in; refusing it would leave the stack
+ * in UPDATE_ROLLBACK_FAILED. Then the change is logged and skipped, and the task stays as it is.
+ * The stack status is asked at most once per invocation, and only when a started task would change.
+ */
+type StartedTaskGuard = (task: GetFuotaTaskResponse, change: string, refusal?: Error) => Promise<void>;
+
+function startedTaskGuard(event: ProviderEvent, ctx: FuotaLifecycleContext): StartedTaskGuard {
+  let stackStatus: Promise<string> | undefined;
+  return async (task, change, refusal = startedTaskError(task, change)) => {
+    let status: string;
+    try {
+      stackStatus ??= call(ctx, 'DescribeStacks', () => ctx.stacks.status(event.StackId));
+      status = await stackStatus;
+    } catch (error) {
+      if (error instanceof ServiceCallError && error.transient) throw error;
+      throw new Error(`${refusal.message} (Whether the stack is rolling back could not be checked: ${(error as Error).message})`);
+    }
+    if (!isRollingBack(status)) throw refusal;
+    ctx.log({
+      taskId: task.Id,
+      stackStatus: status,
+      warning: `the stack is rolling back, but FuotaTask ${task.Id} has started (status ${task.Status}) and cannot be reverted: ` +
+        `it cannot ${change}. The task is left as it is and this rollback goes on.`,
+    });
+  };
+}
+
+function startedTaskError(task: GetFuotaTaskResponse, change: string): Error {
+  return new Error(
+    `FuotaTask ${task.Id} has started (status ${task.Status}) and IoT Wireless accepts no changes after ` +
+    `StartFuotaTask, so it cannot ${change}. Create a new FuotaTask (give it a new construct id) for the new campaign.`,
+  );
+}
+
+/** Ids listed in a message: a few, so the CloudFormation response stays under its 4 KB. */
+const MAX_IDS_SHOWN = 10;
+
+function someOf(ids: readonly string[]): string {
+  const shown = ids.slice(0, MAX_IDS_SHOWN).join(', ');
+  return ids.length > MAX_IDS_SHOWN ? `${shown} and ${ids.length - MAX_IDS_SHOWN} more` : shown;
+}
+
+function sameStart(a: FuotaTaskStartSpec, b: FuotaTaskStartSpec): boolean {
+  if ('delaySeconds' in a) return 'delaySeconds' in b && a.delaySeconds === b.delaySeconds;
+  return 'time' in b && wholeSeconds(a.time) === wholeSeconds(b.time);
+}
+
+function describeStart(start: FuotaTaskStartSpec): string {
+  return 'delaySeconds' in start ? `${start.delaySeconds} seconds after deployment` : start.time.toISOString();
+}
+
+function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/**
+ * Thrown when this invocation's deadline has come before the next list page, association or start:
+ * isComplete then asks to be called again rather than risk being cut off mid-way. Every step is
+ * idempotent and the next call diffs the live state again, so nothing done is repeated.
+ */
+class OutOfTime extends Error {
+  constructor(next: string) {
+    super(`no time left in this invocation for ${next}; the next isComplete goes on from the live state`);
+    this.name = 'OutOfTime';
+  }
+}
+
+function checkTime(ctx: FuotaLifecycleContext, next: string): void {
+  if (ctx.now() >= ctx.deadline) throw new OutOfTime(next);
 }
 
 /**
@@ -207,15 +322,6 @@ function previousSpec(event: ProviderEvent, ctx: FuotaLifecycleContext): FuotaTa
   }
 }
 
-function refuseIfStarted(task: GetFuotaTaskResponse, change: string) {
-  if (isStarted(task)) {
-    throw new Error(
-      `FuotaTask ${task.Id} has started (status ${task.Status}) and IoT Wireless accepts no changes after ` +
-      `StartFuotaTask, so it cannot ${change}. Create a new FuotaTask (give it a new construct id) for the new campaign.`,
-    );
-  }
-}
-
 async function getTask(id: string, ctx: FuotaLifecycleContext): Promise<GetFuotaTaskResponse> {
   return call(ctx, 'GetFuotaTask', () => ctx.client.send(new GetFuotaTaskCommand({ Id: id })));
 }
@@ -224,6 +330,7 @@ async function liveWirelessDevices(id: string, ctx: FuotaLifecycleContext): Prom
   const ids: string[] = [];
   let token: string | undefined;
   do {
+    checkTime(ctx, 'ListWirelessDevices');
     const page = await call(ctx, 'ListWirelessDevices', () => ctx.client.send(
       new ListWirelessDevicesCommand({ FuotaTaskId: id, NextToken: token })));
     ids.push(...(page.WirelessDeviceList ?? []).map((device) => device.Id!));
@@ -236,6 +343,7 @@ async function liveMulticastGroups(id: string, ctx: FuotaLifecycleContext): Prom
   const ids: string[] = [];
   let token: string | undefined;
   do {
+    checkTime(ctx, 'ListMulticastGroupsByFuotaTask');
     const page = await call(ctx, 'ListMulticastGroupsByFuotaTask', () => ctx.client.send(
       new ListMulticastGroupsByFuotaTaskCommand({ Id: id, NextToken: token })));
     ids.push(...(page.MulticastGroupList ?? []).map((group) => group.Id!));

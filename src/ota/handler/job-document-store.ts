@@ -1,6 +1,6 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsCredentialIdentityProvider, escapeUri, exchange, Sha256 } from './signed-http';
+import { AwsCredentialIdentityProvider, escapeUri, exchange, Sha256 } from '../../shared/signed-http';
 
 /** Options of {@link JobDocumentStore}. */
 export interface JobDocumentStoreOptions {

@@ -1,7 +1,7 @@
 import { JobDocumentStore } from './job-document-store';
 import { ManagedIntegrationsClient } from './managed-integrations-client';
-import { jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges } from './ota-requests';
-import { OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
+import { configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges } from './ota-requests';
+import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { clientToken } from '../../shared/client-token';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
@@ -45,7 +45,7 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
     if (event.RequestType === 'Delete') return { IsComplete: await isGone(id, ctx) };
     const desired = parseOtaTaskProperties(event.ResourceProperties);
     // After a replacement the new task has none of the old keys; untagging them is harmless.
-    const previous = event.RequestType === 'Update' ? parseOtaTaskProperties(event.OldResourceProperties) : undefined;
+    const previous = event.RequestType === 'Update' ? previousSpec(event, parseOtaTaskProperties, ctx) : undefined;
     const arn = typeof event.Data?.Arn === 'string' ? event.Data.Arn
       : (await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }))).TaskArn!;
     await convergeTags(arn, id, desired, previous, ctx);
@@ -63,7 +63,7 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   const spec = parseOtaTaskProperties(event.ResourceProperties);
   const token = clientToken(event);
   const document = spec.document;
-  const stored = document.kind === 'stored' ? { bucket: document.bucket, key: jobDocumentKey(token), content: document.content } : undefined;
+  const stored = document.kind === 'stored' ? { bucket: document.bucket, key: jobDocumentKey(token, document.content), content: document.content } : undefined;
   if (stored) {
     await call(ctx, 'PutObject', () => ctx.documents.put(stored.bucket, stored.key, stored.content));
     ctx.log({ operation: 'PutObject', key: stored.key });
@@ -81,29 +81,44 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
 }
 
 /**
- * UpdateOtaTask can change only Description and TaskConfigurationId, compared with the live task
- * so the rollback of a failed update converges too. Anything else needs a new task.
+ * UpdateOtaTask can change only Description and TaskConfigurationId. Everything is compared with
+ * the live task, so the rollback of a failed update (or of a failed replacement) converges on the
+ * task that is there instead of making another. Anything else needs a new task.
  */
 async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const id = event.PhysicalResourceId!;
   const desired = parseOtaTaskProperties(event.ResourceProperties);
-  const previous = parseOtaTaskProperties(event.OldResourceProperties);
-  const reasons = replacementReasons(previous, desired);
+  const previous = previousSpec(event, parseOtaTaskProperties, ctx);
+  const live = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
+  const reasons = replacementReasons(live, desired, previous);
   if (reasons.length > 0) {
     ctx.log({ taskId: id, replacing: reasons });
     return createTask(event, ctx);
   }
-  const live = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
   const change: { Description?: string; TaskConfigurationId?: string } = {};
-  // Neither can be unset in place, so a value the properties leave out is not a change to send.
-  const { Description: description, TaskConfigurationId: configurationId } = desired.fields;
-  if (description !== undefined && description !== live.Description) change.Description = description;
-  if (configurationId !== undefined && configurationId !== live.TaskConfigurationId) change.TaskConfigurationId = configurationId;
+  // A field the properties leave out stays as it is: neither can be cleared in place.
+  if (desired.fields.Description !== undefined && desired.fields.Description !== live.Description) change.Description = desired.fields.Description;
+  if (desired.fields.TaskConfigurationId !== undefined && desired.fields.TaskConfigurationId !== live.TaskConfigurationId) {
+    change.TaskConfigurationId = desired.fields.TaskConfigurationId;
+  }
   if (Object.keys(change).length > 0) {
     await call(ctx, 'UpdateOtaTask', () => ctx.client.updateOtaTask({ Identifier: id, ...change }));
     ctx.log({ operation: 'UpdateOtaTask', taskId: id, fields: Object.keys(change) });
   }
   return { PhysicalResourceId: id, Data: { Arn: live.TaskArn, Id: id } };
+}
+
+/**
+ * The previous properties, read leniently: they were accepted when deployed, and a rule tightened
+ * since must not block every later update or rollback. Unreadable ones count as absent.
+ */
+function previousSpec<T>(event: ProviderEvent, parse: (raw: unknown) => T, ctx: OtaLifecycleContext): T | undefined {
+  try {
+    return parse(event.OldResourceProperties);
+  } catch (error) {
+    ctx.log({ note: `previous properties ignored: ${(error as Error).message}` });
+    return undefined;
+  }
 }
 
 /**
@@ -123,8 +138,14 @@ async function deleteTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   }
   const stored = s3Url && jobDocumentLocation(s3Url, event.ResourceProperties.JobDocumentBucket);
   if (stored) {
-    await call(ctx, 'DeleteObject', () => ctx.documents.delete(stored.bucket, stored.key));
-    ctx.log({ operation: 'DeleteObject', key: stored.key });
+    // Best effort: the task is gone, and a leftover document (e.g. after the stack stopped storing
+    // documents and lost the delete permission) must not fail the deletion.
+    try {
+      await call(ctx, 'DeleteObject', () => ctx.documents.delete(stored.bucket, stored.key));
+      ctx.log({ operation: 'DeleteObject', key: stored.key });
+    } catch (error) {
+      ctx.log({ operation: 'DeleteObject', key: stored.key, leftBehind: (error as Error).message });
+    }
   }
   return { PhysicalResourceId: id };
 }
@@ -169,9 +190,13 @@ async function onConfigurationEvent(event: ProviderEvent, ctx: OtaLifecycleConte
     return { PhysicalResourceId: id };
   }
   const spec = parseOtaTaskConfigurationProperties(event.ResourceProperties);
-  if (event.RequestType === 'Update'
-    && JSON.stringify(parseOtaTaskConfigurationProperties(event.OldResourceProperties)) === JSON.stringify(spec)) {
-    return { PhysicalResourceId: event.PhysicalResourceId, Data: { Id: event.PhysicalResourceId } };
+  if (event.RequestType === 'Update') {
+    const id = event.PhysicalResourceId!;
+    const live = await call(ctx, 'GetOtaTaskConfiguration', () => ctx.client.getOtaTaskConfiguration({ Identifier: id }));
+    const previous = previousSpec<OtaTaskConfigurationSpec>(event, parseOtaTaskConfigurationProperties, ctx);
+    const reasons = configurationReplacementReasons(live, spec, previous);
+    if (reasons.length === 0) return { PhysicalResourceId: id, Data: { Id: id } };
+    ctx.log({ configurationId: id, replacing: reasons });
   }
   const created = await call(ctx, 'CreateOtaTaskConfiguration', () => ctx.client.createOtaTaskConfiguration({ ...spec, ClientToken: clientToken(event) }));
   ctx.log({ operation: 'CreateOtaTaskConfiguration', configurationId: created.TaskConfigurationId });

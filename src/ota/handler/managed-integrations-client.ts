@@ -19,9 +19,9 @@
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsCredentialIdentityProvider, escapeUri, exchange, HttpAnswer, Sha256 } from './signed-http';
+import { AwsCredentialIdentityProvider, escapeUri, exchange, HttpAnswer, Sha256 } from '../../shared/signed-http';
 
-export type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './signed-http';
+export type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '../../shared/signed-http';
 
 // ---------------------------------------------------------------------------------------------
 // Shapes of the model. Enums are string unions of the model's values.

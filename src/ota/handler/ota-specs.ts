@@ -8,7 +8,14 @@ import type {
 } from './managed-integrations-client';
 import { show } from '../../shared/constraints';
 import { PropertyReader } from '../../shared/property-parsing';
-import { OTA_TASK_CONFIGURATION_RULES, OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from '../ota-task-rules';
+import {
+  OTA_JOB_DOCUMENT_MAX_BYTES,
+  OTA_SCHEDULE_TIME_PATTERN,
+  OTA_TASK_CONFIGURATION_RULES,
+  OTA_TASK_MAX_TAGS,
+  OTA_TASK_MAX_TARGETS,
+  OTA_TASK_RULES,
+} from '../ota-task-rules';
 import { OtaTaskConfigurationResourceProperties, OtaTaskResourceProperties } from '../ota-task.types';
 
 /** Where a task's job document comes from. */
@@ -66,6 +73,8 @@ export function parseOtaTaskProperties(raw: unknown): OtaTaskSpec {
 function documentSource(read: PropertyReader, props: Record<keyof OtaTaskResourceProperties, unknown>): JobDocumentSource {
   if (props.JobDocument !== undefined) {
     if (typeof props.JobDocument !== 'string') read.fail(`JobDocument must be JSON text, got ${show(props.JobDocument)}`);
+    const size = Buffer.byteLength(props.JobDocument);
+    if (size > OTA_JOB_DOCUMENT_MAX_BYTES) read.fail(`the job document is ${size} bytes; documents stored by the library may be at most ${OTA_JOB_DOCUMENT_MAX_BYTES} bytes`);
     try {
       JSON.parse(props.JobDocument);
     } catch (error) {
@@ -83,9 +92,16 @@ function scheduling(read: PropertyReader, value: unknown): OtaTaskSchedulingConf
   const config = read.object(value, 'scheduling');
   if (!config) return undefined;
   const R = OTA_TASK_RULES;
+  const time = (raw: unknown, rule: typeof R.startTime) => {
+    const text = read.string(raw, rule);
+    if (text !== undefined && !new RegExp(OTA_SCHEDULE_TIME_PATTERN).test(text)) {
+      read.fail(`${rule.field} must be a date-time such as 2027-01-15T02:00 (seconds and a zone optional), got ${show(text)}`);
+    }
+    return text;
+  };
   return {
-    StartTime: read.string(config.StartTime, R.startTime),
-    EndTime: read.string(config.EndTime, R.endTime),
+    StartTime: time(config.StartTime, R.startTime),
+    EndTime: time(config.EndTime, R.endTime),
     EndBehavior: read.string(config.EndBehavior, R.endBehavior) as OtaTaskSchedulingConfig['EndBehavior'],
     MaintenanceWindows: config.MaintenanceWindows === undefined ? undefined
       : read.list(config.MaintenanceWindows, 'scheduling.maintenanceWindows').map((item) => {

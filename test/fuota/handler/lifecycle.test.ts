@@ -56,11 +56,17 @@ const client = new IoTWirelessClient({ region: 'eu-west-1', credentials: { acces
 
 let sleeps: number[];
 let logs: Record<string, unknown>[];
+/** The stacks DescribeStacks was asked about, in order. */
+let stackQueries: string[];
+/** What DescribeStacks answers: a status, or an error to throw (one per call, the last repeats). */
+let stackAnswers: (string | Error)[];
 
 beforeEach(() => {
   iot.reset();
   sleeps = [];
   logs = [];
+  stackQueries = [];
+  stackAnswers = ['UPDATE_IN_PROGRESS'];
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -69,6 +75,14 @@ beforeEach(() => {
 function context(overrides: Partial<FuotaLifecycleContext> = {}): FuotaLifecycleContext {
   return {
     client,
+    stacks: {
+      status: async (stackId) => {
+        stackQueries.push(stackId);
+        const answer = stackAnswers[Math.min(stackQueries.length, stackAnswers.length) - 1];
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    },
     deadline: NOW + 60_000,
     now: () => NOW,
     log: (entry) => { logs.push(entry); },
@@ -920,5 +934,327 @@ describe('Delete', () => {
   test('isComplete for Delete is complete at once and calls nothing', async () => {
     await expect(isComplete(deleteEvent(), context())).resolves.toStrictEqual({ IsComplete: true });
     expect(iot).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('a started task while the stack rolls back', () => {
+  const ROLLING_BACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
+  const warned = () => expect(logs).toContainEqual(expect.objectContaining({
+    taskId: TASK_ID,
+    stackStatus: ROLLING_BACK,
+    warning: expect.stringContaining(`FuotaTask ${TASK_ID} has started (status In_FuotaSession) and cannot be reverted`),
+  }));
+
+  test('the rollback of an update that changed fields and devices and started the task completes, leaving it started', async () => {
+    // The forward update: new fields and devices on a task not yet started, and a start.
+    const before = { ...UNSTARTED_PROPS, RedundancyPercent: '20' };
+    const after = { ...PROPS, RedundancyPercent: '30', WirelessDeviceIds: ['d1', 'd2', 'd3'] };
+    givenTask({ devices: ['d1', 'd2'] });
+    iot.on(UpdateFuotaTaskCommand).resolves({});
+    await onEvent(updateEvent(after, before), context());
+    await expect(isComplete(updateEvent(after, before), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(sent()).toContain('StartFuotaTask');
+    expect(stackQueries).toEqual([]);
+
+    // Another resource fails: CloudFormation swaps the properties back while the task runs.
+    iot.reset();
+    stackAnswers = [ROLLING_BACK];
+    givenTask({ task: liveTask({ ...STARTED, RedundancyPercent: 30 }), devices: ['d1', 'd2', 'd3'] });
+
+    await expect(onEvent(updateEvent(before, after), context())).resolves.toStrictEqual({
+      PhysicalResourceId: TASK_ID,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+    await expect(isComplete(updateEvent(before, after), context())).resolves.toStrictEqual({
+      IsComplete: true,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+    });
+
+    expect(sent()).toEqual([
+      'GetFuotaTask',
+      'GetFuotaTask', 'TagResource', 'ListWirelessDevices', 'ListMulticastGroupsByFuotaTask',
+    ]);
+    expect(stackQueries).toEqual([STACK_ID, STACK_ID]);
+    expect(logs).toContainEqual(expect.objectContaining({ warning: expect.stringContaining('it cannot change redundancyPercent') }));
+    expect(logs).toContainEqual(expect.objectContaining({ warning: expect.stringContaining('it cannot change its devices or multicast groups (d3)') }));
+    expect(logs).toContainEqual(expect.objectContaining({ note: expect.stringContaining('cannot be un-started') }));
+  });
+
+  test.each(['UPDATE_ROLLBACK_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'IMPORT_ROLLBACK_IN_PROGRESS'])(
+    'during %s a field change to a started task is logged and skipped', async (status) => {
+      stackAnswers = [status];
+      givenTask({ task: liveTask({ ...STARTED, RedundancyPercent: 30 }) });
+
+      await expect(onEvent(updateEvent(PROPS, { ...PROPS, RedundancyPercent: '30' }), context())).resolves.toMatchObject({ PhysicalResourceId: TASK_ID });
+
+      expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+      expect(logs).toContainEqual(expect.objectContaining({ stackStatus: status, warning: expect.stringContaining('cannot be reverted') }));
+    },
+  );
+
+  test.each(['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'IMPORT_IN_PROGRESS', 'CREATE_IN_PROGRESS'])(
+    'during %s a field change to a started task is refused', async (status) => {
+      stackAnswers = [status];
+      givenTask({ task: liveTask(STARTED) });
+
+      await expect(onEvent(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context())).rejects.toThrow(
+        `FuotaTask ${TASK_ID} has started (status In_FuotaSession) and IoT Wireless accepts no changes after StartFuotaTask, so it cannot change redundancyPercent.`);
+      expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+      expect(stackQueries).toEqual([STACK_ID]);
+    },
+  );
+
+  test('during a rollback, association changes to a started task are logged and skipped', async () => {
+    stackAnswers = [ROLLING_BACK];
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
+
+    await expect(isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+
+    expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+    warned();
+  });
+
+  test('during a rollback, another fixed StartTime for a started task is logged and skipped', async () => {
+    stackAnswers = [ROLLING_BACK];
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+    const rolledBack = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE).toISOString() };
+
+    await expect(isComplete(updateEvent(rolledBack, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({
+      warning: expect.stringContaining('it cannot reschedule its start from 2030-06-01T11:59:00.000Z to 2030-06-01T13:00:00.000Z'),
+    }));
+  });
+
+  test('the stack status is asked once per invocation, however many changes a started task refuses', async () => {
+    stackAnswers = [ROLLING_BACK];
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
+    const rolledBack = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE).toISOString() };
+
+    await isComplete(updateEvent(rolledBack, PROPS), context());
+
+    expect(stackQueries).toEqual([STACK_ID]);
+    expect(logs.filter((entry) => entry.warning)).toHaveLength(2);
+  });
+
+  test('the stack is not asked about when a started task would not change, nor for a task not started', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+    await onEvent(updateEvent({ ...PROPS, Tags: [] }, PROPS), context());
+    await isComplete(updateEvent({ ...PROPS, Tags: [] }, PROPS), context());
+
+    iot.reset();
+    givenTask({ devices: ['d1'] });
+    iot.on(UpdateFuotaTaskCommand).resolves({});
+    await onEvent(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context());
+    await isComplete(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context());
+
+    expect(stackQueries).toEqual([]);
+  });
+
+  test('throttled DescribeStacks is retried', async () => {
+    const throttling = Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } });
+    stackAnswers = [throttling, ROLLING_BACK];
+    givenTask({ task: liveTask({ ...STARTED, RedundancyPercent: 30 }) });
+
+    await expect(onEvent(updateEvent(PROPS, { ...PROPS, RedundancyPercent: '30' }), context())).resolves.toMatchObject({ PhysicalResourceId: TASK_ID });
+    expect(stackQueries).toEqual([STACK_ID, STACK_ID]);
+    expect(sleeps).toEqual([100]);
+  });
+
+  test('a DescribeStacks failure refuses the change and says why the rollback could not be recognised', async () => {
+    stackAnswers = [Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })];
+    givenTask({ task: liveTask(STARTED) });
+
+    await expect(onEvent(updateEvent({ ...PROPS, RedundancyPercent: '30' }, PROPS), context())).rejects.toThrow(
+      'so it cannot change redundancyPercent. Create a new FuotaTask (give it a new construct id) for the new campaign. ' +
+      '(Whether the stack is rolling back could not be checked: DescribeStacks failed: AccessDenied: User is not authorized to perform: cloudformation:DescribeStacks)');
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test('DescribeStacks throttling that outlasts isComplete asks to be polled again', async () => {
+    stackAnswers = [Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } })];
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
+
+    const result = await isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+
+    expect(result).toStrictEqual({ IsComplete: false });
+    expect(logs).toContainEqual(expect.objectContaining({ retryLater: expect.stringContaining('DescribeStacks failed: Throttling: Rate exceeded') }));
+    expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
+  });
+});
+
+describe('a changed start delay on a started task', () => {
+  test('is refused outside a rollback', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent({ ...PROPS, StartDelaySeconds: '7200' }, PROPS), context())).rejects.toThrow(
+      `FuotaTask ${TASK_ID} has started (status In_FuotaSession) and IoT Wireless accepts no changes after StartFuotaTask, ` +
+      'so it cannot change its start to 7200 seconds after deployment (it was 3600 seconds after deployment; started for 2030-06-01T11:59:00.000Z)');
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(stackQueries).toEqual([STACK_ID]);
+  });
+
+  test('is refused when the previous start was a fixed time', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+    const fixed = { ...UNSTARTED_PROPS, StartTime: new Date(NOW - MINUTE).toISOString() };
+
+    await expect(isComplete(updateEvent(PROPS, fixed), context())).rejects.toThrow('so it cannot change its start to 3600 seconds after deployment');
+  });
+
+  test('is logged and skipped during a rollback', async () => {
+    stackAnswers = ['UPDATE_ROLLBACK_IN_PROGRESS'];
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent(PROPS, { ...PROPS, StartDelaySeconds: '7200' }), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ warning: expect.stringContaining('it cannot change its start to 3600 seconds after deployment') }));
+  });
+
+  test('an unchanged delay completes with a note', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent(PROPS, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(logs).toContainEqual(expect.objectContaining({ note: expect.stringContaining('the start delay applies only to a task not yet started') }));
+    expect(stackQueries).toEqual([]);
+  });
+
+  test('a delay added to a task already started (the previous properties had no start) completes with a note', async () => {
+    givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
+
+    await expect(isComplete(updateEvent(PROPS, UNSTARTED_PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(stackQueries).toEqual([]);
+  });
+});
+
+describe('refusal messages stay short', () => {
+  const uuid = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+  test('at most 10 changed ids are named, then how many more', async () => {
+    const wanted = Array.from({ length: 300 }, (_, i) => uuid(i));
+    givenTask({ task: liveTask(STARTED) });
+
+    const error = await isComplete(updateEvent({ ...PROPS, WirelessDeviceIds: wanted }, PROPS), context()).then(() => undefined, (e: Error) => e);
+
+    expect(error?.message).toContain(`cannot change its devices or multicast groups (${wanted.slice(0, 10).join(', ')} and 290 more)`);
+    expect(error!.message).not.toContain(uuid(10));
+    expect(error!.message.length).toBeLessThan(1000);
+  });
+
+  test('exactly 10 ids are all named', async () => {
+    const wanted = Array.from({ length: 10 }, (_, i) => uuid(i));
+    givenTask({ task: liveTask(STARTED) });
+
+    await expect(isComplete(updateEvent({ ...PROPS, WirelessDeviceIds: wanted }, PROPS), context())).rejects.toThrow(
+      `cannot change its devices or multicast groups (${wanted.join(', ')}).`);
+  });
+});
+
+describe('isComplete stops at its deadline and the next one goes on', () => {
+  const DEVICES = ['d1', 'd2', 'd3', 'd4', 'd5'];
+
+  /** A task whose device list is live state: associations change what the list answers. */
+  function statefulDevices(initial: string[] = []) {
+    const live = new Set(initial);
+    iot.on(GetFuotaTaskCommand).resolves(liveTask());
+    iot.on(ListMulticastGroupsByFuotaTaskCommand).resolves({ MulticastGroupList: [] });
+    iot.on(ListWirelessDevicesCommand).callsFake(() => ({ WirelessDeviceList: [...live].map((Id) => ({ Id })) }));
+    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).callsFake((input: { WirelessDeviceId: string }) => {
+      live.add(input.WirelessDeviceId);
+      return {};
+    });
+    iot.on(DisassociateWirelessDeviceFromFuotaTaskCommand).callsFake((input: { WirelessDeviceId: string }) => {
+      live.delete(input.WirelessDeviceId);
+      return {};
+    });
+    return live;
+  }
+
+  /** A clock that moves on by `stepMs` with every call the client sends. */
+  function clockPerCall(stepMs: number) {
+    let time = NOW;
+    const send = client.send.bind(client);
+    jest.spyOn(client, 'send').mockImplementation(((command: any) => { time += stepMs; return send(command); }) as any);
+    return () => time;
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test('associations left when the deadline passes are done by the next isComplete, without repeats', async () => {
+    const live = statefulDevices();
+    const props = { ...PROPS, WirelessDeviceIds: DEVICES };
+    // Get, Tag, two lists, then three associations reach the deadline at 70 s.
+    const now = clockPerCall(10_000);
+
+    const first = await isComplete(createdEvent(props), context({ now, deadline: NOW + 70_000 }));
+
+    expect(first).toStrictEqual({ IsComplete: false });
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual(['d1', 'd2', 'd3'].map((d) => ({ Id: TASK_ID, WirelessDeviceId: d })));
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ phase: 'isComplete', taskId: TASK_ID, retryLater: expect.stringContaining('AssociateWirelessDeviceWithFuotaTask') }));
+
+    iot.resetHistory();
+    const second = await isComplete(createdEvent(props), context());
+
+    expect(second).toStrictEqual({ IsComplete: true, Data: { Arn: TASK_ARN, Id: TASK_ID } });
+    expect(inputs(AssociateWirelessDeviceWithFuotaTaskCommand)).toStrictEqual(['d4', 'd5'].map((d) => ({ Id: TASK_ID, WirelessDeviceId: d })));
+    expect(iot).toHaveReceivedCommandTimes(StartFuotaTaskCommand, 1);
+    expect([...live]).toEqual(DEVICES);
+  });
+
+  test('disassociations stop at the deadline too', async () => {
+    statefulDevices(['x1', 'x2', 'x3']);
+    const now = clockPerCall(10_000);
+
+    const result = await isComplete(updateEvent(UNSTARTED_PROPS, UNSTARTED_PROPS), context({ now, deadline: NOW + 50_000 }));
+
+    expect(result).toStrictEqual({ IsComplete: false });
+
+    expect(inputs(DisassociateWirelessDeviceFromFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, WirelessDeviceId: 'x1' }]);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+  });
+
+  test('paging through the live associations stops at the deadline', async () => {
+    givenTask();
+    let page = 0;
+    iot.on(ListWirelessDevicesCommand).callsFake(() => {
+      page++;
+      return { WirelessDeviceList: [{ Id: `d${page}` }], NextToken: page < 20 ? `page-${page + 1}` : undefined };
+    });
+    const now = clockPerCall(10_000);
+
+    await expect(isComplete(createdEvent(), context({ now, deadline: NOW + 60_000 }))).resolves.toStrictEqual({ IsComplete: false });
+
+    // Get and Tag, then list pages until 60 s
+    expect(iot).toHaveReceivedCommandTimes(ListWirelessDevicesCommand, 4);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+  });
+
+  test('the start waits for the next isComplete when the deadline has passed', async () => {
+    statefulDevices(['d1', 'd2']);
+    const now = clockPerCall(10_000);
+
+    await expect(isComplete(createdEvent(), context({ now, deadline: NOW + 40_000 }))).resolves.toStrictEqual({ IsComplete: false });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+  });
+});
+
+describe('a fixed StartTime is compared to the second', () => {
+  test('a live StartTime the service kept without milliseconds matches', async () => {
+    givenTask({ task: liveTask({ Status: 'FuotaSession_Waiting', LoRaWAN: { RfRegion: 'EU868', StartTime: new Date(NOW + 60 * MINUTE) } }), devices: ['d1', 'd2'] });
+    const props = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE + 750).toISOString() };
+
+    await expect(isComplete(updateEvent({ ...props, Tags: [] }, props), context())).resolves.toMatchObject({ IsComplete: true });
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(stackQueries).toEqual([]);
+  });
+
+  test('a StartTime a second off is still a reschedule', async () => {
+    givenTask({ task: liveTask({ Status: 'FuotaSession_Waiting', LoRaWAN: { RfRegion: 'EU868', StartTime: new Date(NOW + 60 * MINUTE) } }), devices: ['d1', 'd2'] });
+    const props = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE + 1000).toISOString() };
+
+    await expect(isComplete(updateEvent(props, props), context())).rejects.toThrow('IoT Wireless cannot reschedule it to 2030-06-01T13:00:01.000Z');
   });
 });

@@ -80,6 +80,11 @@ export class FakeManagedIntegrations {
   public readonly configurations = new Map<string, Record<string, unknown> & { TaskConfigurationId: string }>();
   /** Stored objects by `bucket/key`. */
   public readonly objects = new Map<string, string>();
+  /**
+   * Members the service fills in when CreateOtaTask leaves them out (for example Protocol 'HTTP'),
+   * which GetOtaTask then answers as if they had been sent. None unless a test sets some.
+   */
+  public taskDefaults: Record<string, unknown> = {};
 
   private readonly server = http.createServer((req, res) => this.receive(req, res));
   /** ClientToken → the canonical request it came with and the id it made. */
@@ -174,12 +179,13 @@ export class FakeManagedIntegrations {
         if (!['ONE_TIME', 'CONTINUOUS'].includes(body.OtaType)) throw invalid('OtaType must be ONE_TIME or CONTINUOUS');
         return this.idempotent('task', body, () => {
           const taskId = `task${this.nextId++}`;
-          const { ClientToken: _token, Tags, ...request } = body;
+          const { ClientToken: _token, Tags, ...sent } = body;
+          const request = { ...structuredClone(this.taskDefaults), ...sent };
           this.tasks.set(taskId, {
             TaskId: taskId,
             TaskArn: this.taskArn(taskId),
-            Description: body.Description,
-            TaskConfigurationId: body.TaskConfigurationId,
+            Description: request.Description,
+            TaskConfigurationId: request.TaskConfigurationId,
             Status: 'IN_PROGRESS',
             Tags: { ...Tags },
             request,
@@ -199,6 +205,9 @@ export class FakeManagedIntegrations {
           }
           task.deletionPollsLeft--;
         }
+        // Every member the task was created with (S3Url, OtaType, Target, OtaTargetQueryString,
+        // Protocol, OtaMechanism, OtaSchedulingConfig, OtaTaskExecutionRetryConfig), then what can
+        // change since: Description and TaskConfigurationId (UpdateOtaTask), Status, and the ids.
         const { request, deletionPollsLeft: _polls, Tags, ...live } = task;
         return {
           status: 200,
@@ -231,7 +240,8 @@ export class FakeManagedIntegrations {
       case 'GetOtaTaskConfiguration': {
         const configuration = this.configurations.get(id);
         if (!configuration) throw notFound('OTA task configuration', id);
-        return { status: 200, body: configuration };
+        // Name, Description and PushConfig as created, and the id.
+        return { status: 200, body: { ...configuration, CreatedAt: 1_906_545_600 } };
       }
       case 'DeleteOtaTaskConfiguration':
         if (!this.configurations.delete(id)) throw notFound('OTA task configuration', id);

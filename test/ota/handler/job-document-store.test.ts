@@ -6,8 +6,8 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { JobDocumentStore, JobDocumentStoreOptions } from '../../../src/ota/handler/job-document-store';
-import * as signedHttp from '../../../src/ota/handler/signed-http';
 import { isNotFound, isTransient } from '../../../src/shared/service-call';
+import * as signedHttp from '../../../src/shared/signed-http';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const REGION = 'eu-west-1';

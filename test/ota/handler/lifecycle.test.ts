@@ -1,5 +1,6 @@
 // The OTA custom-resource handler (onEvent / isComplete) against a fake Managed Integrations service
 // and S3 on a real loopback server: the real signed client and job-document store make every call.
+import { createHash } from 'node:crypto';
 import { FakeManagedIntegrations, Failure, internalError, throttled } from './fake-managed-integrations';
 import { JobDocumentStore } from '../../../src/ota/handler/job-document-store';
 import { OtaLifecycleContext, isComplete, onEvent } from '../../../src/ota/handler/lifecycle';
@@ -12,7 +13,9 @@ const TASK_TYPE = 'Custom::IoTManagedIntegrationsOtaTask';
 const CONFIGURATION_TYPE = 'Custom::IoTManagedIntegrationsOtaTaskConfiguration';
 const BUCKET = 'demo-otajobdocuments1a2b3c-4d5e6f';
 const DOCUMENT = JSON.stringify({ firmware: { url: 's3://firmware-bucket/v2.bin', version: '2.0.0' } });
-const KEY_PATTERN = /^ota-job-documents\/[0-9a-f]{64}\.json$/;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** `ota-job-documents/<sha256 of the content>/<request token>.json` */
+const KEY_PATTERN = /^ota-job-documents\/[0-9a-f]{64}\/[0-9a-f]{64}\.json$/;
 const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
 
 /** Task properties as CloudFormation delivers them: every scalar a string. */
@@ -164,6 +167,11 @@ function putKey(index = 0): string {
   return url.slice(BUCKET.length + 2);
 }
 
+/** The key of the document the library stored for task `id`, from the task's S3Url. */
+function jobKey(id: string): string {
+  return (fake.tasks.get(id)!.request.S3Url as string).slice(`s3://${BUCKET}/`.length);
+}
+
 const failure = (status: number, type: string, message: string): Failure => ({ status, type, message });
 
 // ---------------------------------------------------------------------------------------------
@@ -259,6 +267,32 @@ describe('onEvent Create with a JobDocument', () => {
     expect(bodyOf('CreateOtaTask', 1).ClientToken).not.toBe(bodyOf('CreateOtaTask', 0).ClientToken);
     expect(putKey(1)).not.toBe(putKey(0));
     expect(fake.tasks.size).toBe(2);
+  });
+
+  test('the document key is ota-job-documents/<sha256 of the content>/<ClientToken>.json', async () => {
+    await onEvent(createEvent(), context());
+
+    expect(putKey()).toBe(`ota-job-documents/${sha256(DOCUMENT)}/${bodyOf('CreateOtaTask').ClientToken}.json`);
+  });
+
+  test('the same content in two creates: different keys (tokens) in the same hash directory', async () => {
+    await onEvent(createEvent(PROPS, { RequestId: 'request-1' }), context());
+    await onEvent(createEvent(PROPS, { RequestId: 'request-2' }), context());
+
+    const [first, second] = [putKey(0), putKey(1)];
+    expect(first).not.toBe(second);
+    expect(first.split('/')[1]).toBe(sha256(DOCUMENT));
+    expect(second.split('/')[1]).toBe(sha256(DOCUMENT));
+    expect(fake.objects.size).toBe(2);
+  });
+
+  test('other content goes to another hash directory', async () => {
+    const other = JSON.stringify({ firmware: { url: 's3://firmware-bucket/v3.bin', version: '3.0.0' } });
+    await onEvent(createEvent(PROPS, { RequestId: 'request-1' }), context());
+    await onEvent(createEvent(with_(PROPS, { JobDocument: other }), { RequestId: 'request-2' }), context());
+
+    expect(putKey(0).split('/')[1]).toBe(sha256(DOCUMENT));
+    expect(putKey(1).split('/')[1]).toBe(sha256(other));
   });
 
   test('a direct invocation with real numbers converts to the same request', async () => {
@@ -458,14 +492,38 @@ describe('onEvent Update in place', () => {
     expect(fake.operations()).toEqual(['GetOtaTask']);
   });
 
-  test('compares with the live task, so a drifted Description is set back', async () => {
+  test('compares with the live task, so a drifted Description is set back in place', async () => {
     const id = await existingTask();
     fake.tasks.get(id)!.Description = 'Changed in the console';
 
-    await onEvent(updateEvent(PROPS, PROPS, id), context());
+    const result = await onEvent(updateEvent(PROPS, PROPS, id), context());
 
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } });
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
     expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 2' });
     expect(fake.tasks.get(id)!.Description).toBe('Firmware 2');
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  test('a drifted TaskConfigurationId is set back in place too', async () => {
+    const id = await existingTask();
+    fake.tasks.get(id)!.TaskConfigurationId = 'config9';
+
+    const result = await onEvent(updateEvent(with_(PROPS, { Tags: { team: 'firmware' } }), PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ TaskConfigurationId: 'config1' });
+  });
+
+  test('a document unchanged in content is the same document, whichever request stored it', async () => {
+    const id = await existingTask();
+
+    const update = updateEvent(with_(PROPS, { Description: 'Firmware 3' }), PROPS, id);
+    const result = await onEvent({ ...update, RequestId: 'another-request' }, context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
   });
 
   test('a Description set outside CloudFormation that the properties leave out sends no empty UpdateOtaTask', async () => {
@@ -479,9 +537,13 @@ describe('onEvent Update in place', () => {
     expect(fake.operations()).toEqual(['GetOtaTask']);
   });
 
-  test('a task that no longer exists fails the update', async () => {
-    await expect(onEvent(updateEvent(with_(PROPS, { Description: 'Firmware 3' }), PROPS, 'task404'), context()))
+  test.each<[string, Record<string, unknown>]>([
+    ['an in-place change', { Description: 'Firmware 3' }],
+    ['a replacing change', { Target: [thing(3)] }],
+  ])('a task that no longer exists fails the update (%s) before anything is stored or made', async (_label, changes) => {
+    await expect(onEvent(updateEvent(with_(PROPS, changes), PROPS, 'task404'), context()))
       .rejects.toThrow('GetOtaTask failed: ResourceNotFoundException: OTA task task404 does not exist');
+    expect(fake.operations()).toEqual(['GetOtaTask']);
   });
 });
 
@@ -510,10 +572,10 @@ describe('onEvent Update that needs a new task', () => {
     expect(result.PhysicalResourceId).not.toBe(id);
     const newId = result.PhysicalResourceId!;
     expect(result).toStrictEqual({ PhysicalResourceId: newId, Data: { Arn: fake.taskArn(newId), Id: newId } });
-    expect(fake.operations()).toEqual(['PutObject', 'CreateOtaTask']);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'PutObject', 'CreateOtaTask']);
     expect(fake.tasks.get(id)).toEqual(oldTask);
     const newTask = fake.tasks.get(result.PhysicalResourceId!)!;
-    expect(newTask.request.S3Url).toMatch(new RegExp(`^s3://${BUCKET}/ota-job-documents/[0-9a-f]{64}\\.json$`));
+    expect(newTask.request.S3Url).toBe(`s3://${BUCKET}/ota-job-documents/${sha256(props.JobDocument as string)}/${bodyOf('CreateOtaTask').ClientToken}.json`);
     expect(newTask.request.S3Url).not.toBe(oldTask.request.S3Url);
     expect(fake.objects.get(`${BUCKET}/${putKey()}`)).toBe(props.JobDocument);
     expect(fake.objects.size).toBe(2);
@@ -536,8 +598,159 @@ describe('onEvent Update that needs a new task', () => {
     const result = await onEvent(updateEvent(URL_PROPS, PROPS, id), context());
 
     expect(result.PhysicalResourceId).not.toBe(id);
-    expect(fake.operations()).toEqual(['CreateOtaTask']);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'CreateOtaTask']);
     expect(bodyOf('CreateOtaTask').S3Url).toBe(USER_URL);
+  });
+});
+
+describe('the rollback of a failed replacement', () => {
+  // The stack moved the task from PROPS to a new state, which made a new task; a later failure rolls
+  // the stack back. CloudFormation sends an Update to the original task with the properties swapped
+  // back (OldResourceProperties = the failed new state). The original task is still live and
+  // matches, so nothing is to be made; the new task is deleted in the cleanup that follows.
+  const FAILED: [string, Record<string, unknown>][] = [
+    ['targets', { Target: [thing(1), thing(3)] }],
+    ['job document', { JobDocument: JSON.stringify({ firmware: { url: 's3://firmware-bucket/v3.bin', version: '3.0.0' } }) }],
+    ['OtaType', { OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'attributes.model:x1' }],
+    ['Protocol removed', { Protocol: undefined }],
+    ['Description removed', { Description: undefined }],
+    ['scheduling and Description', { OtaSchedulingConfig: { EndBehavior: 'CANCEL' }, Description: 'Firmware 3' }],
+  ];
+
+  test.each(FAILED)('after %s: the original task is kept, with no new document or task', async (_label, changes) => {
+    const original = await existingTask();
+    const failedState = with_(PROPS, changes);
+    const forward = await onEvent(updateEvent(failedState, PROPS, original), context());
+    expect(forward.PhysicalResourceId).not.toBe(original);
+    const before = structuredClone(fake.tasks.get(original)!);
+    fake.clearJournal();
+
+    const rollback = { ...updateEvent(PROPS, failedState, original), RequestId: 'rollback-7d1e2f3a' };
+    const result = await onEvent(rollback, context());
+
+    expect(result).toStrictEqual({ PhysicalResourceId: original, Data: { Arn: fake.taskArn(original), Id: original } });
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+    expect(fake.tasks.get(original)).toEqual(before);
+    expect(fake.tasks.size).toBe(2);
+  });
+
+  test('the cleanup then deletes the new task and its document, leaving the original and its document', async () => {
+    const original = await existingTask();
+    const originalUrl = fake.tasks.get(original)!.request.S3Url;
+    const failedState = with_(PROPS, { Target: [thing(3)], JobDocument: JSON.stringify({ v: 3 }) });
+    const replacement = (await onEvent(updateEvent(failedState, PROPS, original), context())).PhysicalResourceId!;
+
+    await onEvent({ ...updateEvent(PROPS, failedState, original), RequestId: 'rollback-7d1e2f3a' }, context());
+    await onEvent(deleteEvent(replacement, failedState), context());
+
+    expect([...fake.tasks.keys()]).toEqual([original]);
+    expect([...fake.objects.keys()].map((location) => `s3://${location}`)).toEqual([originalUrl]);
+  });
+
+  test('isComplete of the rollback puts the original tags back on the original task', async () => {
+    const original = await existingTask();
+    await isComplete(completing(createEvent(), { PhysicalResourceId: original, Data: { Arn: fake.taskArn(original), Id: original } }), context());
+    const failedState = with_(PROPS, { Target: [thing(3)], Tags: { team: 'platform', owner: 'ota' } });
+    await onEvent(updateEvent(failedState, PROPS, original), context());
+    fake.clearJournal();
+
+    const rollback = { ...updateEvent(PROPS, failedState, original), RequestId: 'rollback-7d1e2f3a' };
+    await isComplete(completing(rollback, await onEvent(rollback, context())), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UntagResource', 'TagResource']);
+    expect(fake.tasks.get(original)!.Tags).toEqual({ team: 'firmware', stage: 'prod' });
+  });
+
+  test('the rollback of a failed in-place update sets the Description back on the same task', async () => {
+    const id = await existingTask();
+    const failedState = with_(PROPS, { Description: 'Firmware 3' });
+    await onEvent(updateEvent(failedState, PROPS, id), context());
+    fake.clearJournal();
+
+    const result = await onEvent({ ...updateEvent(PROPS, failedState, id), RequestId: 'rollback-7d1e2f3a' }, context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+    expect(fake.tasks.get(id)!.Description).toBe('Firmware 2');
+    expect(fake.tasks.size).toBe(1);
+  });
+});
+
+describe('values the service fills in by itself', () => {
+  const BARE = with_(PROPS, { Protocol: undefined, OtaMechanism: undefined });
+
+  beforeEach(() => {
+    fake.taskDefaults = { Protocol: 'HTTP', OtaMechanism: 'PUSH' };
+  });
+
+  test('the fake answers them in GetOtaTask though CreateOtaTask left them out', async () => {
+    const id = await existingTask(BARE);
+
+    expect(fake.tasks.get(id)!.request).toMatchObject({ Protocol: 'HTTP', OtaMechanism: 'PUSH' });
+    await expect(context().client.getOtaTask({ Identifier: id })).resolves.toMatchObject({ Protocol: 'HTTP', OtaMechanism: 'PUSH' });
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['nothing changed', BARE],
+    ['tags changed', with_(BARE, { Tags: { team: 'platform' } })],
+    ['the properties now state the filled-in values', PROPS],
+  ])('are no reason for a new task (%s)', async (_label, props) => {
+    const id = await existingTask(BARE);
+
+    const result = await onEvent(updateEvent(props, BARE, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  test('an in-place change over them stays in place', async () => {
+    const id = await existingTask(BARE);
+
+    const result = await onEvent(updateEvent(with_(BARE, { Description: 'Firmware 3' }), BARE, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+  });
+});
+
+describe('OldResourceProperties that no longer parse', () => {
+  // They were accepted when deployed; a rule tightened since must not block the update.
+  const UNREADABLE: [string, unknown][] = [
+    ['missing', undefined],
+    ['not an object', 'not properties'],
+    ['an OtaType no longer allowed', with_(PROPS, { OtaType: 'SOMETIMES' })],
+    ['a Description no longer allowed', with_(PROPS, { Description: 'Firmware 2!' })],
+  ];
+
+  test.each(UNREADABLE)('%s: an in-place update proceeds, compared with the live task', async (_label, oldProps) => {
+    const id = await existingTask();
+
+    const result = await onEvent(event('Update', with_(PROPS, { Description: 'Firmware 3' }), { OldResourceProperties: oldProps as any, PhysicalResourceId: id }), context());
+
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } });
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 3' });
+    expect(logs).toContainEqual({ note: expect.stringMatching(/^previous properties ignored: Invalid OtaTask properties/) });
+  });
+
+  test('a replacing change still replaces', async () => {
+    const id = await existingTask();
+
+    const result = await onEvent(event('Update', with_(PROPS, { Target: [thing(3)] }), { OldResourceProperties: with_(PROPS, { OtaType: 'SOMETIMES' }), PhysicalResourceId: id }), context());
+
+    expect(result.PhysicalResourceId).not.toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTask', 'PutObject', 'CreateOtaTask']);
+  });
+
+  test('isComplete applies the desired tags and untags nothing', async () => {
+    const id = await existingTask();
+    const update = event('Update', PROPS, { OldResourceProperties: with_(PROPS, { OtaType: 'SOMETIMES' }), PhysicalResourceId: id });
+
+    await expect(isComplete(completing(update, await onEvent(update, context())), context())).resolves.toEqual({ IsComplete: true });
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'TagResource']);
+    expect(fake.tasks.get(id)!.Tags).toEqual({ team: 'firmware', stage: 'prod' });
   });
 });
 
@@ -640,6 +853,43 @@ describe('onEvent Delete', () => {
     expect(fake.objects.size).toBe(1);
   });
 
+  test.each<[string, Failure]>([
+    ['refused (AccessDenied 403)', failure(403, 'AccessDenied', 'Access Denied')],
+    ['missing its bucket (NoSuchBucket 404)', failure(404, 'NoSuchBucket', 'The specified bucket does not exist')],
+  ])('a DeleteObject %s is logged and the delete still succeeds', async (_label, refusal) => {
+    const id = await existingTask();
+    const key = jobKey(id);
+    fake.fail('DeleteObject', 'every', refusal);
+
+    await expect(onEvent(deleteEvent(id), context())).resolves.toStrictEqual({ PhysicalResourceId: id });
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteObject']);
+    expect(fake.tasks.size).toBe(0);
+    expect(fake.objects.has(`${BUCKET}/${key}`)).toBe(true);
+    expect(logs).toContainEqual({ operation: 'DeleteObject', key, leftBehind: `DeleteObject failed: ${refusal.type}: ${refusal.message}` });
+    await expect(isComplete(deleteEvent(id), context())).resolves.toEqual({ IsComplete: true });
+  });
+
+  test('a DeleteObject answered 503 is retried', async () => {
+    const id = await existingTask();
+    fake.fail('DeleteObject', 1, failure(503, 'SlowDown', 'Please reduce your request rate.'));
+
+    await onEvent(deleteEvent(id), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteObject', 'DeleteObject']);
+    expect(fake.objects.size).toBe(0);
+  });
+
+  test('a DeleteObject throttled past the deadline leaves the document and still succeeds', async () => {
+    const id = await existingTask();
+    fake.fail('DeleteObject', 'every', failure(503, 'SlowDown', 'Please reduce your request rate.'));
+
+    await expect(onEvent(deleteEvent(id), context({ ...advancingClock(5_000), deadline: NOW + 10_000 })))
+      .resolves.toStrictEqual({ PhysicalResourceId: id });
+    expect(fake.tasks.size).toBe(0);
+    expect(fake.objects.size).toBe(1);
+  });
+
   test('a throttled DeleteOtaTask is retried', async () => {
     const id = await existingTask();
     fake.fail('DeleteOtaTask', 1, throttled());
@@ -733,11 +983,29 @@ describe('task configurations', () => {
     expect(fake.configurations.size).toBe(1);
   });
 
-  test('Update with identical properties keeps the id and sends nothing', async () => {
-    const update = configurationEvent('Update', { ...CONFIGURATION_PROPS }, { OldResourceProperties: CONFIGURATION_PROPS, PhysicalResourceId: 'config7' });
+  /** Creates a configuration through the handler, then forgets the calls that made it. */
+  async function existingConfiguration(props = CONFIGURATION_PROPS): Promise<string> {
+    const { PhysicalResourceId } = await onEvent(configurationEvent('Create', props), context());
+    fake.clearJournal();
+    logs = [];
+    return PhysicalResourceId!;
+  }
 
-    await expect(onEvent(update, context())).resolves.toStrictEqual({ PhysicalResourceId: 'config7', Data: { Id: 'config7' } });
-    expect(fake.journal).toEqual([]);
+  const configurationUpdate = (props: Record<string, unknown>, oldProps: unknown, id: string, extra: Partial<ProviderEvent> = {}) =>
+    configurationEvent('Update', props, { OldResourceProperties: oldProps as Record<string, unknown>, PhysicalResourceId: id, ...extra });
+
+  test('Update with identical properties keeps the id after one GetOtaTaskConfiguration', async () => {
+    const id = await existingConfiguration();
+
+    await expect(onEvent(configurationUpdate({ ...CONFIGURATION_PROPS }, CONFIGURATION_PROPS, id), context()))
+      .resolves.toStrictEqual({ PhysicalResourceId: id, Data: { Id: id } });
+    expect(fake.journal.map((call) => `${call.method} ${call.url}`)).toEqual([`GET /ota-task-configurations/${id}`]);
+  });
+
+  test('Update of a configuration that no longer exists fails', async () => {
+    await expect(onEvent(configurationUpdate(CONFIGURATION_PROPS, CONFIGURATION_PROPS, 'config404'), context()))
+      .rejects.toThrow('GetOtaTaskConfiguration failed: ResourceNotFoundException: OTA task configuration config404 does not exist');
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
   });
 
   const CHANGES: [string, Record<string, unknown>][] = [
@@ -746,21 +1014,61 @@ describe('task configurations', () => {
     ['ThresholdPercentage', {
       PushConfig: { ...CONFIGURATION_PROPS.PushConfig as object, AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', MinNumberOfExecutedThings: '10', ThresholdPercentage: '30' }] } },
     }],
-    ['TimeoutConfig removed', { PushConfig: { ...CONFIGURATION_PROPS.PushConfig as object, TimeoutConfig: undefined } }],
+    ['the timeout', { PushConfig: { ...CONFIGURATION_PROPS.PushConfig as object, TimeoutConfig: { InProgressTimeoutInMinutes: '240' } } }],
+    ['PushConfig removed', { PushConfig: undefined }],
   ];
 
   test.each(CHANGES)('Update changing %s creates a new configuration and leaves the old one', async (_label, changes) => {
-    const created = await onEvent(configurationEvent('Create', CONFIGURATION_PROPS), context());
+    const id = await existingConfiguration();
+
+    const result = await onEvent(configurationUpdate(with_(CONFIGURATION_PROPS, changes), CONFIGURATION_PROPS, id), context());
+
+    expect(result.PhysicalResourceId).not.toBe(id);
+    expect(result.Data).toStrictEqual({ Id: result.PhysicalResourceId });
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration', 'CreateOtaTaskConfiguration']);
+    expect(fake.configurations.has(id)).toBe(true);
+    expect(logs).toContainEqual({ configurationId: id, replacing: expect.any(Array) });
+  });
+
+  test.each(CHANGES)('the rollback after changing %s keeps the original configuration and makes none', async (_label, changes) => {
+    const original = await existingConfiguration();
+    const failedState = with_(CONFIGURATION_PROPS, changes);
+    const forward = await onEvent(configurationUpdate(failedState, CONFIGURATION_PROPS, original), context());
+    expect(forward.PhysicalResourceId).not.toBe(original);
     fake.clearJournal();
 
-    const update = configurationEvent('Update', with_(CONFIGURATION_PROPS, changes),
-      { OldResourceProperties: CONFIGURATION_PROPS, PhysicalResourceId: created.PhysicalResourceId });
-    const result = await onEvent(update, context());
+    const result = await onEvent(configurationUpdate(CONFIGURATION_PROPS, failedState, original, { RequestId: 'rollback-7d1e2f3a' }), context());
 
-    expect(result.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
-    expect(result.Data).toStrictEqual({ Id: result.PhysicalResourceId });
-    expect(fake.operations()).toEqual(['CreateOtaTaskConfiguration']);
-    expect(fake.configurations.has(created.PhysicalResourceId!)).toBe(true);
+    expect(result).toStrictEqual({ PhysicalResourceId: original, Data: { Id: original } });
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
+    expect(fake.configurations.size).toBe(2);
+  });
+
+  test('members the service filled in are no reason for a new configuration', async () => {
+    const id = await existingConfiguration();
+    const live = fake.configurations.get(id)! as Record<string, any>;
+    live.PushConfig.RolloutConfig.ExponentialRolloutRate.Extra = 'filled in';
+    live.PushConfig.Extra = { InProgressTimeoutInMinutes: 60 };
+
+    const result = await onEvent(configurationUpdate({ ...CONFIGURATION_PROPS }, CONFIGURATION_PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
+  });
+
+  test.each<[string, unknown]>([
+    ['missing', undefined],
+    ['an Action no longer allowed', with_(CONFIGURATION_PROPS, { PushConfig: { AbortConfig: { AbortConfigCriteriaList: [{ Action: 'STOP', FailureType: 'FAILED' }] } } })],
+  ])('Update with OldResourceProperties that no longer parse (%s) proceeds against the live configuration', async (_label, oldProps) => {
+    const id = await existingConfiguration();
+
+    await expect(onEvent(configurationUpdate(CONFIGURATION_PROPS, oldProps, id), context()))
+      .resolves.toStrictEqual({ PhysicalResourceId: id, Data: { Id: id } });
+    const changed = await onEvent(configurationUpdate(with_(CONFIGURATION_PROPS, { Name: 'Fast rollout' }), oldProps, id), context());
+
+    expect(changed.PhysicalResourceId).not.toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration', 'GetOtaTaskConfiguration', 'CreateOtaTaskConfiguration']);
+    expect(logs).toContainEqual({ note: expect.stringMatching(/^previous properties ignored: Invalid OtaTaskConfiguration properties/) });
   });
 
   test('Delete sends DeleteOtaTaskConfiguration', async () => {
@@ -819,6 +1127,35 @@ describe('the fake itself', () => {
     await expect(client.createOtaTask({ S3Url: USER_URL, OtaType: 'ONE_TIME', Target: [thing(2)], ClientToken: 'token1' }))
       .rejects.toMatchObject({ name: 'ConflictException', $metadata: { httpStatusCode: 409 } });
     expect(fake.tasks.size).toBe(1);
+  });
+
+  test('GetOtaTask answers every member the task was created with, as the service does', async () => {
+    const id = await existingTask();
+
+    const live = await context().client.getOtaTask({ Identifier: id });
+
+    expect(live).toStrictEqual({
+      ...CREATE_FIELDS,
+      S3Url: fake.tasks.get(id)!.request.S3Url,
+      TaskId: id,
+      TaskArn: fake.taskArn(id),
+      Status: 'IN_PROGRESS',
+      CreatedAt: expect.any(Number),
+    });
+  });
+
+  test('GetOtaTaskConfiguration answers Name, Description, PushConfig and the id', async () => {
+    const { PhysicalResourceId: id } = await onEvent(
+      event('Create', CONFIGURATION_PROPS, { ResourceType: CONFIGURATION_TYPE, LogicalResourceId: 'Rollout1A2B3C4D' }), context());
+    const sent = bodyOf('CreateOtaTaskConfiguration');
+
+    await expect(context().client.getOtaTaskConfiguration({ Identifier: id! })).resolves.toStrictEqual({
+      Name: sent.Name,
+      Description: sent.Description,
+      PushConfig: sent.PushConfig,
+      TaskConfigurationId: id,
+      CreatedAt: expect.any(Number),
+    });
   });
 
   test('an unsigned request is refused', async () => {

@@ -34,7 +34,7 @@ describe('parseOtaTaskProperties', () => {
       Target: [thing(1)],
       TaskConfigurationId: 'config1',
       Description: 'Firmware 2',
-      OtaSchedulingConfig: { EndBehavior: 'CANCEL', StartTime: 's', EndTime: 'e', MaintenanceWindows: [{ DurationInMinutes: '60', StartTime: 'w' }] },
+      OtaSchedulingConfig: { EndBehavior: 'CANCEL', StartTime: '2027-01-15T02:00', EndTime: '2027-01-16T02:00:00Z', MaintenanceWindows: [{ DurationInMinutes: '60', StartTime: 'w' }] },
       OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'TIMED_OUT', MinNumberOfRetries: '3' }] },
       Tags: { team: 'firmware' },
     })).toStrictEqual({
@@ -47,7 +47,7 @@ describe('parseOtaTaskProperties', () => {
         Protocol: 'HTTP',
         OtaMechanism: 'PUSH',
         TaskConfigurationId: 'config1',
-        OtaSchedulingConfig: { StartTime: 's', EndTime: 'e', EndBehavior: 'CANCEL', MaintenanceWindows: [{ StartTime: 'w', DurationInMinutes: 60 }] },
+        OtaSchedulingConfig: { StartTime: '2027-01-15T02:00', EndTime: '2027-01-16T02:00:00Z', EndBehavior: 'CANCEL', MaintenanceWindows: [{ StartTime: 'w', DurationInMinutes: 60 }] },
         OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'TIMED_OUT', MinNumberOfRetries: 3 }] },
       },
       tags: { team: 'firmware' },
@@ -368,5 +368,26 @@ describe('parseOtaTaskConfigurationProperties', () => {
     const parse = () => configuration({ PushConfig: { TimeoutConfig: { InProgressTimeoutInMinutes: value } } }).PushConfig!.TimeoutConfig;
     if (valid) expect(parse()).toEqual({ InProgressTimeoutInMinutes: Number(value) });
     else expect(parse).toThrow('pushConfig.inProgressTimeout (minutes) must be an integer from 1 to 10080');
+  });
+});
+
+describe('scheduling times and document size (checked in the handler too)', () => {
+  const base = { JobDocument: '{}', JobDocumentBucket: 'b', OtaType: 'CONTINUOUS', OtaTargetQueryString: 'q' };
+
+  test.each(['2027-01-15T02:00', '2027-01-15T02:00:30', '2027-01-15T02:00:30.5Z', '2027-01-15T02:00+01:00'])('accepts %s', (time) => {
+    expect(parseOtaTaskProperties({ ...base, OtaSchedulingConfig: { StartTime: time, EndTime: time } }).fields.OtaSchedulingConfig)
+      .toMatchObject({ StartTime: time, EndTime: time });
+  });
+
+  test.each(['2027-01-15 02:00', '2027-13-01T00:00', 'tomorrow', '2027-01-15T24:00'])('refuses %s', (time) => {
+    expect(() => parseOtaTaskProperties({ ...base, OtaSchedulingConfig: { StartTime: time } }))
+      .toThrow(`scheduling.startTime must be a date-time such as 2027-01-15T02:00 (seconds and a zone optional), got "${time}"`);
+  });
+
+  test('a stored document of at most 64 KB', () => {
+    const document = (bytes: number) => JSON.stringify({ pad: 'x'.repeat(bytes - 10) });
+    expect(() => parseOtaTaskProperties({ ...base, JobDocument: document(64 * 1024) })).not.toThrow();
+    expect(() => parseOtaTaskProperties({ ...base, JobDocument: document(64 * 1024 + 1) }))
+      .toThrow('the job document is 65537 bytes; documents stored by the library may be at most 65536 bytes');
   });
 });

@@ -1,0 +1,236 @@
+/**
+ * IoT Wireless FUOTA semantics beyond the model's shapes. Choices where the documentation is
+ * silent, all assumptions:
+ * - A state conflict (devices on a task with multicast groups or the reverse, any association,
+ *   disassociation or update after StartFuotaTask, a second StartFuotaTask) is a 409
+ *   ConflictException, the model's error for "would cause an inconsistent state"; a bad input
+ *   value (a start time too early or missing) is a 400 ValidationException.
+ * - Associating what is already associated, and disassociating what is not, succeed (204).
+ * - Wireless devices and multicast groups are not modelled as resources: any id exists unless the
+ *   state's `knownWirelessDevices`/`knownMulticastGroups` are set, and then others are 404.
+ * - ListWirelessDevices honours only the FuotaTaskId filter (the one the handler uses); an unknown
+ *   task lists nothing, since the operation declares no ResourceNotFoundException. Without a
+ *   filter it lists the known devices, else every associated one.
+ * - Status: Pending until started, then FuotaSession_Waiting until the start time on the virtual
+ *   clock, then In_FuotaSession.
+ */
+import { conflict, notFound, validationError } from './errors';
+import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
+import { FuotaTaskRecord, FuotaTaskStatus } from './state';
+
+/** StartFuotaTask: "the start time must be at least 30 minutes in the future" (developer guide). */
+export const FUOTA_MIN_START_LEAD_MS = 30 * 60_000;
+
+export interface FuotaServiceOptions {
+  /** Page size of the list operations when the caller sets no MaxResults. The service's default is UNCONFIRMED. */
+  readonly listPageSize: number;
+}
+
+export class FuotaService {
+  constructor(private readonly ctx: ServiceContext, private readonly options: FuotaServiceOptions) {}
+
+  public handle(operation: string, input: OperationInput): OperationResult {
+    switch (operation) {
+      case 'CreateFuotaTask': return this.create(input);
+      case 'GetFuotaTask': return this.get(input);
+      case 'UpdateFuotaTask': return this.update(input);
+      case 'DeleteFuotaTask': return this.delete(input);
+      case 'StartFuotaTask': return this.start(input);
+      case 'AssociateWirelessDeviceWithFuotaTask': return this.associate(input, 'device');
+      case 'AssociateMulticastGroupWithFuotaTask': return this.associate(input, 'group');
+      case 'DisassociateWirelessDeviceFromFuotaTask': return this.disassociate(input, 'device');
+      case 'DisassociateMulticastGroupFromFuotaTask': return this.disassociate(input, 'group');
+      case 'ListWirelessDevices': return this.listWirelessDevices(input);
+      case 'ListMulticastGroupsByFuotaTask': return this.listMulticastGroups(input);
+      case 'TagResource': return this.tag(input);
+      case 'UntagResource': return this.untag(input);
+      default: throw new Error(`FuotaService: no handler for ${operation}`);
+    }
+  }
+
+  public arn(id: string): string {
+    return `arn:aws:iotwireless:${this.ctx.region}:${this.ctx.accountId}:FuotaTask/${id}`;
+  }
+
+  public status(task: FuotaTaskRecord): FuotaTaskStatus {
+    if (task.startTime === undefined) return 'Pending';
+    return this.ctx.clock.now() < Date.parse(task.startTime) ? 'FuotaSession_Waiting' : 'In_FuotaSession';
+  }
+
+  private create(input: OperationInput): OperationResult {
+    const { state, clock } = this.ctx;
+    const id = state.tokens.resolve('FuotaTask', input.ClientRequestToken, 'ClientRequestToken', input, () => {
+      const created = `00000000-0000-4000-8000-${state.nextSerial('FuotaTask').toString(16).padStart(12, '0')}`;
+      const { ClientRequestToken: _token, Tags: tags, ...fields } = input;
+      state.fuotaTasks.set(created, {
+        id: created,
+        arn: this.arn(created),
+        createdAt: clock.now(),
+        fields: withoutEmptyText(fields),
+        wirelessDeviceIds: [],
+        multicastGroupIds: [],
+        tags: tagMap(tags),
+      });
+      return created;
+    });
+    return { body: { Arn: this.arn(id), Id: id } };
+  }
+
+  private get(input: OperationInput): OperationResult {
+    const task = this.task(input.Id);
+    const { LoRaWAN: loRaWAN, ...fields } = task.fields as { LoRaWAN?: object };
+    const loRaWANInfo = defined({ ...loRaWAN, StartTime: task.startTime });
+    return {
+      body: defined({
+        Arn: task.arn,
+        Id: task.id,
+        Status: this.status(task),
+        ...fields,
+        LoRaWAN: Object.keys(loRaWANInfo).length > 0 ? loRaWANInfo : undefined,
+        CreatedAt: epochSeconds(task.createdAt),
+      }),
+    };
+  }
+
+  /** Empty text clears Name, Description or Descriptor: the API has no other way to unset them. */
+  private update(input: OperationInput): OperationResult {
+    const task = this.task(input.Id);
+    this.refuseIfStarted(task, 'updated');
+    const { Id: _id, ...changes } = input;
+    task.fields = withoutEmptyText({ ...task.fields, ...changes });
+    return {};
+  }
+
+  private delete(input: OperationInput): OperationResult {
+    const task = this.task(input.Id);
+    this.ctx.state.fuotaTasks.delete(task.id);
+    return {};
+  }
+
+  private start(input: OperationInput): OperationResult {
+    const task = this.task(input.Id);
+    if (task.startTime !== undefined) {
+      throw conflict(`FUOTA task ${task.id} was already started for ${task.startTime}`, { ResourceId: task.id, ResourceType: 'FuotaTask' });
+    }
+    // The model makes LoRaWAN.StartTime optional; the emulator requires it (the handler always sends it).
+    const startTime = (input.LoRaWAN as { StartTime?: string } | undefined)?.StartTime;
+    if (startTime === undefined) throw validationError('LoRaWAN.StartTime is required to start a FUOTA task');
+    const earliest = this.ctx.clock.now() + FUOTA_MIN_START_LEAD_MS;
+    if (Date.parse(startTime) < earliest) {
+      throw validationError(`StartTime ${startTime} must be at least 30 minutes in the future (not before ${new Date(earliest).toISOString()})`);
+    }
+    task.startTime = new Date(Date.parse(startTime)).toISOString();
+    task.startedAt = this.ctx.clock.now();
+    return {};
+  }
+
+  private associate(input: OperationInput, kind: 'device' | 'group'): OperationResult {
+    const task = this.task(input.Id);
+    const id = String(kind === 'device' ? input.WirelessDeviceId : input.MulticastGroupId);
+    const { state } = this.ctx;
+    const resourceType = kind === 'device' ? 'WirelessDevice' : 'MulticastGroup';
+    const known = kind === 'device' ? state.knownWirelessDevices : state.knownMulticastGroups;
+    const [mine, other] = kind === 'device' ? [task.wirelessDeviceIds, task.multicastGroupIds] : [task.multicastGroupIds, task.wirelessDeviceIds];
+    if (known && !known.has(id)) throw notFound(resourceType, id);
+    this.refuseIfStarted(task, `associated with ${resourceType} ${id}`);
+    if (other.length > 0) {
+      throw conflict(
+        `FUOTA task ${task.id} already has ${kind === 'device' ? 'multicast groups' : 'wireless devices'}; a task takes wireless devices or multicast groups, not both`,
+        { ResourceId: task.id, ResourceType: 'FuotaTask' },
+      );
+    }
+    if (!mine.includes(id)) mine.push(id);
+    return {};
+  }
+
+  private disassociate(input: OperationInput, kind: 'device' | 'group'): OperationResult {
+    const task = this.task(input.Id);
+    const id = String(kind === 'device' ? input.WirelessDeviceId : input.MulticastGroupId);
+    this.refuseIfStarted(task, `disassociated from ${id}`);
+    const list = kind === 'device' ? task.wirelessDeviceIds : task.multicastGroupIds;
+    if (list.includes(id)) list.splice(list.indexOf(id), 1);
+    return {};
+  }
+
+  private listWirelessDevices(input: OperationInput): OperationResult {
+    const { state } = this.ctx;
+    const taskId = input.FuotaTaskId as string | undefined;
+    const ids = taskId !== undefined ? state.fuotaTasks.get(taskId)?.wirelessDeviceIds ?? []
+      : [...(state.knownWirelessDevices ?? new Set([...state.fuotaTasks.values()].flatMap((task) => task.wirelessDeviceIds)))];
+    const page = this.page(ids, input, `devices:${taskId ?? ''}`);
+    return {
+      body: defined({
+        WirelessDeviceList: page.items.map((id) => ({
+          Id: id,
+          Arn: `arn:aws:iotwireless:${this.ctx.region}:${this.ctx.accountId}:WirelessDevice/${id}`,
+          Type: 'LoRaWAN',
+          ...(taskId !== undefined ? { FuotaDeviceStatus: 'Initial' } : {}),
+        })),
+        NextToken: page.nextToken,
+      }),
+    };
+  }
+
+  private listMulticastGroups(input: OperationInput): OperationResult {
+    const task = this.task(input.Id);
+    const page = this.page(task.multicastGroupIds, input, `groups:${task.id}`);
+    return { body: defined({ MulticastGroupList: page.items.map((id) => ({ Id: id })), NextToken: page.nextToken }) };
+  }
+
+  private tag(input: OperationInput): OperationResult {
+    const task = this.taskByArn(input.ResourceArn);
+    Object.assign(task.tags, tagMap(input.Tags));
+    return {};
+  }
+
+  private untag(input: OperationInput): OperationResult {
+    const task = this.taskByArn(input.ResourceArn);
+    for (const key of input.TagKeys as string[]) delete task.tags[key];
+    return {};
+  }
+
+  /**
+   * One page of `items`. The token is opaque to callers: it names the listing it belongs to and
+   * the offset, so a token from another listing is refused rather than misread.
+   */
+  private page(items: readonly string[], input: OperationInput, listing: string): { items: string[]; nextToken?: string } {
+    const size = (input.MaxResults as number | undefined) || this.options.listPageSize;
+    let offset = 0;
+    if (input.NextToken !== undefined && input.NextToken !== '') {
+      const decoded = /^(.*)@(\d+)$/s.exec(Buffer.from(String(input.NextToken), 'base64url').toString('utf8'));
+      if (!decoded || decoded[1] !== listing) throw validationError(`NextToken ${input.NextToken} is not valid for this request`);
+      offset = Number(decoded[2]);
+    }
+    const end = offset + size;
+    return {
+      items: items.slice(offset, end),
+      nextToken: end < items.length ? Buffer.from(`${listing}@${end}`, 'utf8').toString('base64url') : undefined,
+    };
+  }
+
+  private task(id: unknown): FuotaTaskRecord {
+    const task = this.ctx.state.fuotaTasks.get(String(id));
+    if (!task) throw notFound('FuotaTask', String(id));
+    return task;
+  }
+
+  private taskByArn(arn: unknown): FuotaTaskRecord {
+    const task = [...this.ctx.state.fuotaTasks.values()].find((candidate) => candidate.arn === arn);
+    if (!task) throw notFound('Resource', String(arn));
+    return task;
+  }
+
+  private refuseIfStarted(task: FuotaTaskRecord, change: string): void {
+    if (task.startTime !== undefined) {
+      throw conflict(`FUOTA task ${task.id} has been started and cannot be ${change}`, { ResourceId: task.id, ResourceType: 'FuotaTask' });
+    }
+  }
+}
+
+function tagMap(tags: unknown): { [key: string]: string } {
+  return Object.fromEntries(((tags ?? []) as { Key: string; Value: string }[]).map((tag) => [tag.Key, tag.Value]));
+}
+
+function withoutEmptyText(fields: { [member: string]: unknown }): { [member: string]: unknown } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '' && value !== undefined));
+}

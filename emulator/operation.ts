@@ -1,0 +1,31 @@
+/** What the router hands a service: one call with its validated input, and what the service answers. */
+import type { VirtualClock } from './clock';
+import type { EmulatorState } from './state';
+
+export interface OperationResult {
+  /** Default: the operation's success code from the model. */
+  readonly status?: number;
+  /** JSON-serialisable output (API services) or text (S3). */
+  readonly body?: unknown;
+  readonly headers?: { readonly [name: string]: string };
+}
+
+export type OperationInput = { readonly [member: string]: unknown };
+
+/** What every service module gets. */
+export interface ServiceContext {
+  readonly state: EmulatorState;
+  readonly clock: VirtualClock;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** Epoch seconds, the restJson1 default for timestamps in a body. */
+export function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/** Copies `record` without the keys whose value is undefined, so JSON output lists only members that are set. */
+export function defined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}

@@ -1,0 +1,200 @@
+/**
+ * IoT Managed Integrations OTA semantics beyond the model's shapes. Choices where the
+ * documentation is silent, all assumptions:
+ * - A ONE_TIME task needs a non-empty Target and a CONTINUOUS task a non-empty
+ *   OtaTargetQueryString (ValidationException otherwise). The other member is not refused.
+ * - The S3Url must name an object present in the emulated S3 when the task is created (the
+ *   service reads the job document; whether it does so at create time is UNCONFIRMED). Turn it off
+ *   with `requireJobDocument: false`, or seed objects of users' own buckets.
+ * - A TaskConfigurationId must name an existing configuration (ResourceNotFoundException).
+ * - DeleteOtaTask is asynchronous (inferred from the DELETION_IN_PROGRESS status, UNCONFIRMED): the
+ *   task answers GetOtaTask with that status until `deletion.polls` GetOtaTask calls have seen it,
+ *   or `deletion.afterMs` of virtual time have passed, then it is gone (404).
+ * - UpdateOtaTask changes only Description and TaskConfigurationId (the model's whole input); on a
+ *   task being deleted it is a ValidationException.
+ * - Tagging needs the task's ARN; an ARN of no live task is ResourceNotFoundException.
+ */
+import { notFound, validationError } from './errors';
+import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
+import { OtaTaskRecord } from './state';
+
+export interface OtaServiceOptions {
+  readonly requireJobDocument: boolean;
+  /** When a deleted task disappears; each bound alone suffices. `{ polls: 0 }` deletes at once. */
+  readonly deletion: { readonly polls?: number; readonly afterMs?: number };
+}
+
+export class OtaService {
+  constructor(private readonly ctx: ServiceContext, private readonly options: OtaServiceOptions) {}
+
+  public handle(operation: string, input: OperationInput): OperationResult {
+    switch (operation) {
+      case 'CreateOtaTask': return this.create(input);
+      case 'GetOtaTask': return this.get(input);
+      case 'UpdateOtaTask': return this.update(input);
+      case 'DeleteOtaTask': return this.delete(input);
+      case 'CreateOtaTaskConfiguration': return this.createConfiguration(input);
+      case 'GetOtaTaskConfiguration': return this.getConfiguration(input);
+      case 'DeleteOtaTaskConfiguration': return this.deleteConfiguration(input);
+      case 'TagResource': return this.tag(input);
+      case 'UntagResource': return this.untag(input);
+      case 'ListTagsForResource': return { body: { tags: { ...this.taskByArn(input.ResourceArn).tags } } };
+      default: throw new Error(`OtaService: no handler for ${operation}`);
+    }
+  }
+
+  public arn(id: string): string {
+    return `arn:aws:iotmanagedintegrations:${this.ctx.region}:${this.ctx.accountId}:ota-task/${id}`;
+  }
+
+  private create(input: OperationInput): OperationResult {
+    const { state, clock } = this.ctx;
+    const id = state.tokens.resolve('OtaTask', input.ClientToken, 'ClientToken', input, () => {
+      this.checkTargets(input);
+      this.checkJobDocument(String(input.S3Url));
+      if (input.TaskConfigurationId !== undefined) this.configuration(input.TaskConfigurationId);
+      const created = `otatask${state.nextSerial('OtaTask').toString().padStart(8, '0')}`;
+      const { ClientToken: _token, Tags: tags, ...fields } = input;
+      state.otaTasks.set(created, {
+        id: created,
+        arn: this.arn(created),
+        createdAt: clock.now(),
+        lastUpdatedAt: clock.now(),
+        fields,
+        status: 'IN_PROGRESS',
+        tags: { ...(tags as { [key: string]: string } | undefined) },
+      });
+      return created;
+    });
+    return { body: defined({ TaskId: id, TaskArn: this.arn(id), Description: state.otaTasks.get(id)?.fields.Description }) };
+  }
+
+  /** Each GetOtaTask of a task being deleted counts as one poll. */
+  private get(input: OperationInput): OperationResult {
+    const task = this.task(input.Identifier, { poll: true });
+    return {
+      body: defined({
+        TaskId: task.id,
+        TaskArn: task.arn,
+        ...task.fields,
+        Status: task.status,
+        CreatedAt: epochSeconds(task.createdAt),
+        LastUpdatedAt: epochSeconds(task.lastUpdatedAt),
+        Tags: Object.keys(task.tags).length > 0 ? { ...task.tags } : undefined,
+      }),
+    };
+  }
+
+  private update(input: OperationInput): OperationResult {
+    const task = this.task(input.Identifier);
+    if (task.deletion) throw validationError(`OTA task ${task.id} is being deleted`);
+    if (input.TaskConfigurationId !== undefined) this.configuration(input.TaskConfigurationId);
+    const { Identifier: _id, ...changes } = input;
+    task.fields = { ...task.fields, ...changes };
+    task.lastUpdatedAt = this.ctx.clock.now();
+    return {};
+  }
+
+  /** Deleting a task already being deleted is accepted again (the operation is @idempotent). */
+  private delete(input: OperationInput): OperationResult {
+    const task = this.task(input.Identifier);
+    task.status = 'DELETION_IN_PROGRESS';
+    task.deletion ??= { requestedAt: this.ctx.clock.now(), polls: 0 };
+    this.finishDeletion(task);
+    return {};
+  }
+
+  private createConfiguration(input: OperationInput): OperationResult {
+    const { state, clock } = this.ctx;
+    const id = state.tokens.resolve('OtaTaskConfiguration', input.ClientToken, 'ClientToken', input, () => {
+      const created = `otaconfig${state.nextSerial('OtaTaskConfiguration').toString().padStart(8, '0')}`;
+      const { ClientToken: _token, ...fields } = input;
+      state.otaTaskConfigurations.set(created, { id: created, createdAt: clock.now(), fields });
+      return created;
+    });
+    return { body: { TaskConfigurationId: id } };
+  }
+
+  private getConfiguration(input: OperationInput): OperationResult {
+    const configuration = this.configuration(input.Identifier);
+    return { body: { TaskConfigurationId: configuration.id, ...configuration.fields, CreatedAt: epochSeconds(configuration.createdAt) } };
+  }
+
+  private deleteConfiguration(input: OperationInput): OperationResult {
+    this.ctx.state.otaTaskConfigurations.delete(this.configuration(input.Identifier).id);
+    return {};
+  }
+
+  private tag(input: OperationInput): OperationResult {
+    Object.assign(this.taskByArn(input.ResourceArn).tags, input.Tags);
+    return {};
+  }
+
+  private untag(input: OperationInput): OperationResult {
+    const task = this.taskByArn(input.ResourceArn);
+    for (const key of input.TagKeys as string[]) delete task.tags[key];
+    return {};
+  }
+
+  private checkTargets(input: OperationInput): void {
+    const targets = input.Target as string[] | undefined;
+    const query = input.OtaTargetQueryString as string | undefined;
+    if (input.OtaType === 'ONE_TIME' && !(targets && targets.length > 0)) {
+      throw validationError('A ONE_TIME OTA task needs Target (at least one managed thing)');
+    }
+    if (input.OtaType === 'CONTINUOUS' && !(query && query.trim() !== '')) {
+      throw validationError('A CONTINUOUS OTA task needs OtaTargetQueryString');
+    }
+  }
+
+  private checkJobDocument(s3Url: string): void {
+    if (!this.options.requireJobDocument) return;
+    const location = s3Location(s3Url);
+    if (!location) throw validationError(`S3Url ${s3Url} is not the URL of an S3 object`);
+    if (!this.ctx.state.s3Objects.has(`${location.bucket}/${location.key}`)) {
+      throw validationError(`S3Url ${s3Url}: the object does not exist or cannot be read`);
+    }
+  }
+
+  /** The task, after letting a pending deletion finish if its time has come. */
+  private task(id: unknown, { poll = false } = {}): OtaTaskRecord {
+    const task = this.ctx.state.otaTasks.get(String(id));
+    if (task?.deletion) {
+      this.finishDeletion(task);
+      if (poll && this.ctx.state.otaTasks.has(task.id)) task.deletion.polls++;
+    }
+    if (!task || !this.ctx.state.otaTasks.has(task.id)) throw notFound('OtaTask', String(id));
+    return task;
+  }
+
+  private finishDeletion(task: OtaTaskRecord): void {
+    const { polls, afterMs } = this.options.deletion;
+    const deletion = task.deletion!;
+    const done = (polls !== undefined && deletion.polls >= polls)
+      || (afterMs !== undefined && this.ctx.clock.now() - deletion.requestedAt >= afterMs);
+    if (done) this.ctx.state.otaTasks.delete(task.id);
+  }
+
+  private taskByArn(arn: unknown): OtaTaskRecord {
+    const found = [...this.ctx.state.otaTasks.values()].find((candidate) => candidate.arn === arn);
+    if (!found) throw notFound('Resource', String(arn));
+    return this.task(found.id);
+  }
+
+  private configuration(id: unknown) {
+    const configuration = this.ctx.state.otaTaskConfigurations.get(String(id));
+    if (!configuration) throw notFound('OtaTaskConfiguration', String(id));
+    return configuration;
+  }
+}
+
+/** Bucket and key of an `s3://bucket/key` URL, or of a virtual-hosted or path-style https S3 URL. */
+export function s3Location(url: string): { bucket: string; key: string } | undefined {
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  if (s3) return { bucket: s3[1], key: s3[2] };
+  const virtualHosted = /^https:\/\/([^/]+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com\/(.+)$/.exec(url);
+  if (virtualHosted) return { bucket: virtualHosted[1], key: decodeURIComponent(virtualHosted[2]) };
+  const pathStyle = /^https:\/\/s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com\/([^/]+)\/(.+)$/.exec(url);
+  if (pathStyle) return { bucket: pathStyle[1], key: decodeURIComponent(pathStyle[2]) };
+  return undefined;
+}

@@ -1,0 +1,32 @@
+// CloudFormation must never give up on a task resource before the provider does: otherwise a
+// Create that timed out has no physical id, and its rollback cannot delete the task it made.
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FirmwareImage, FuotaTask, OtaJobDocument, OtaTask, OtaType } from '../src';
+
+test.each(['Custom::IoTWirelessFuotaTask', 'Custom::IoTManagedIntegrationsOtaTask'])(
+  '%s: ServiceTimeout exceeds the provider worst case (onEvent + attempts x (isComplete + interval))',
+  (resourceType) => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new FuotaTask(stack, 'Fuota', { firmware: FirmwareImage.fromAsset(path.join(__dirname, '..', 'example', 'firmware', 'sensor-v2.bin')) });
+    new OtaTask(stack, 'Ota', { jobDocument: OtaJobDocument.fromJson({ v: 1 }), otaType: OtaType.CONTINUOUS, otaTargetQueryString: 'a=b' });
+    const template = Template.fromStack(stack);
+    const prefix = resourceType.includes('Wireless') ? 'CdkIotOtaTasksFuotaProvider' : 'CdkIotOtaTasksOtaProvider';
+
+    const functions = template.findResources('AWS::Lambda::Function');
+    const timeoutOf = (id: string) => Object.entries(functions).find(([logicalId]) => logicalId.startsWith(`${prefix}${id}`))![1].Properties.Timeout;
+    const onEvent = timeoutOf('OnEvent');
+    const isComplete = timeoutOf('IsComplete');
+
+    const [machine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.startsWith(prefix)).map(([, m]) => m);
+    const definition = JSON.parse(machine.Properties.DefinitionString['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : 'arn')).join(''));
+    const [retry] = definition.States['framework-isComplete-task'].Retry;
+
+    const [resource] = Object.values(template.findResources(resourceType));
+    const serviceTimeout = Number(resource.Properties.ServiceTimeout);
+    const worstCase = onEvent + retry.MaxAttempts * (isComplete + retry.IntervalSeconds);
+    expect(serviceTimeout).toBeGreaterThan(worstCase);
+    expect(serviceTimeout).toBeLessThan(3600);
+  },
+);
