@@ -54,6 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest',
     'fast-check',
     'cdk-nag@2.38.2',
+    '@cdklabs/cdk-validator-cfnguard',
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@~2.1148.1',

@@ -2,7 +2,12 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FuotaTaskHandlerFunction } from './fuota-task-handler-function';
-import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord, TASK_SERVICE_TIMEOUT } from '../shared/handler-provider';
+import {
+  buildHandlerProvider,
+  PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS,
+  ProviderOptionsRecord,
+  TASK_SERVICE_TIMEOUT,
+} from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -27,6 +27,9 @@ export function jobDocumentBucket(scope: Construct): s3.Bucket {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
+    // Versioned, so a document removed by mistake can be recovered for a while; old versions go.
+    versioned: true,
+    lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
   });
   bucket.addToResourcePolicy(jobDocumentReadStatement(bucket.arnForObjects(`${OTA_JOB_DOCUMENT_PREFIX}*`), stack.account));
   acknowledgeNagFindings(bucket, [

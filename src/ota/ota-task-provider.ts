@@ -4,7 +4,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OtaTaskHandlerFunction } from './ota-task-handler-function';
 import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
-import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord, TASK_SERVICE_TIMEOUT } from '../shared/handler-provider';
+import {
+  buildHandlerProvider,
+  PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS,
+  ProviderOptionsRecord,
+  TASK_SERVICE_TIMEOUT,
+} from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
