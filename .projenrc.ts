@@ -68,7 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '/test/**/cdk.out/', '.ci/.node/', '*.tgz'],
+  gitignore: ['cdk.out/', '/test/**/cdk.out/', '.ci/.node/', '*.tgz', '.jsii.tabl.json'],
 });
 
 // The example app and the local service emulator are repository code outside the package: lint
@@ -147,6 +147,14 @@ project.postCompileTask.spawn(compat);
 new TextFile(project, '.compatignore', {
   lines: ['# jsii-diff findings accepted on purpose, one per line, each with a comment saying why.'],
 });
+
+// Every README code block and @example must compile: jsii-rosetta translates them for the other
+// languages on Construct Hub, and a snippet that does not compile shows up broken there.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every README code block and @example (rosetta/*.ts-fixture wraps them)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
 
 // The README's run command: synthesize the example app and print what it contains.
 const demo = project.addTask('demo', {
