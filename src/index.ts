@@ -1,5 +1,6 @@
 export * from './shared/firmware-image';
 export * from './shared/task-provider-options';
+export * from './shared/task-resource-options';
 export * from './fuota/rf-region';
 export * from './fuota/fuota-task-start';
 export * from './fuota/fuota-task';

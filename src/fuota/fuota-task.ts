@@ -31,8 +31,8 @@ import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { TaskProviderOptions } from '../shared/task-provider-options';
 import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { TaskOptions } from '../shared/task-resource-options';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
 export interface IFuotaTask extends IResource {
@@ -50,7 +50,7 @@ export interface IFuotaTask extends IResource {
 }
 
 /** Properties of a `FuotaTask`. */
-export interface FuotaTaskProps {
+export interface FuotaTaskProps extends TaskOptions {
   /**
    * The firmware image to send: a local file (`FirmwareImage.fromAsset`) or an object in your
    * bucket (`FirmwareImage.fromBucket`). IoT Wireless accepts images of at most 1 MB.
@@ -124,27 +124,6 @@ export interface FuotaTaskProps {
    * @default - the stack's shared FirmwareUpdateRole, created on first use
    */
   readonly firmwareUpdateRole?: iam.IRole;
-
-  /**
-   * What happens to the task when the resource leaves the stack. `RETAIN` keeps the task (no
-   * DeleteFuotaTask is called). `SNAPSHOT` is not supported.
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Whether to add stack outputs with the task's ARN and id. A stack holds at most 200 outputs,
-   * so turn this off for stacks with many tasks.
-   * @default true
-   */
-  readonly outputs?: boolean;
-
-  /**
-   * Settings of the stack's shared provider (runtime, logs, VPC, permissions boundary, function
-   * names). All tasks of a service in a stack share it: the first task that creates it sets them.
-   * @default - Node.js 22, logs kept one year, no VPC
-   */
-  readonly providerOptions?: TaskProviderOptions;
 }
 
 /**

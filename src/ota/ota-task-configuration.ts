@@ -7,8 +7,8 @@ import { OTA_TASK_CONFIGURATION_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty as num } from '../shared/property-values';
-import { TaskProviderOptions } from '../shared/task-provider-options';
 import { refuseSnapshot } from '../shared/task-resource';
+import { TaskResourceOptions } from '../shared/task-resource-options';
 
 /** An OTA task configuration of AWS IoT Managed Integrations. */
 export interface IOtaTaskConfiguration extends IResource {
@@ -87,7 +87,7 @@ export interface OtaPushConfig {
 }
 
 /** Properties of an `OtaTaskConfiguration`. */
-export interface OtaTaskConfigurationProps {
+export interface OtaTaskConfigurationProps extends TaskResourceOptions {
   /**
    * The configuration's name (1 to 128 letters, digits, spaces, `-` or `_`).
    * @default - no name
@@ -103,18 +103,6 @@ export interface OtaTaskConfigurationProps {
    * @default - the service's defaults
    */
   readonly pushConfig?: OtaPushConfig;
-  /**
-   * What happens to the configuration when the resource leaves the stack. `SNAPSHOT` is not supported.
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Settings of the stack's shared provider (runtime, logs, VPC, permissions boundary, function
-   * names). All tasks of a service in a stack share it: the first task that creates it sets them.
-   * @default - Node.js 22, logs kept one year, no VPC
-   */
-  readonly providerOptions?: TaskProviderOptions;
 }
 
 /**

@@ -24,8 +24,8 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { TaskProviderOptions } from '../shared/task-provider-options';
 import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { TaskOptions } from '../shared/task-resource-options';
 
 /** An OTA task of AWS IoT Managed Integrations. */
 export interface IOtaTask extends IResource {
@@ -89,7 +89,7 @@ export interface OtaRetryCriteria {
 }
 
 /** Properties of an `OtaTask`. */
-export interface OtaTaskProps {
+export interface OtaTaskProps extends TaskOptions {
   /** The OTA job document (JSON) the devices receive; it names the firmware to fetch. */
   readonly jobDocument: OtaJobDocument;
   /** A fixed list of targets (`ONE_TIME`) or a continually evaluated query (`CONTINUOUS`). */
@@ -134,23 +134,6 @@ export interface OtaTaskProps {
    * @default - the service's defaults
    */
   readonly taskConfiguration?: IOtaTaskConfiguration;
-  /**
-   * What happens to the task when the resource leaves the stack. `SNAPSHOT` is not supported.
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Whether to add stack outputs with the task's ARN and id.
-   * @default true
-   */
-  readonly outputs?: boolean;
-
-  /**
-   * Settings of the stack's shared provider (runtime, logs, VPC, permissions boundary, function
-   * names). All tasks of a service in a stack share it: the first task that creates it sets them.
-   * @default - Node.js 22, logs kept one year, no VPC
-   */
-  readonly providerOptions?: TaskProviderOptions;
 }
 
 /**
