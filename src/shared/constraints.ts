@@ -70,9 +70,11 @@ function stringViolation(rule: FieldRule, value: unknown): string | undefined {
   }
   const min = rule.minLength ?? 0;
   const max = rule.maxLength;
-  if (value.length < min || (max !== undefined && value.length > max)) {
+  // Smithy's @length counts Unicode code points; String#length counts UTF-16 units (an emoji is 2).
+  const length = [...value].length;
+  if (length < min || (max !== undefined && length > max)) {
     const range = max === undefined ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min} to ${max}`;
-    return `must be ${range} characters long, got ${value.length} characters (${show(value)})`;
+    return `must be ${range} characters long, got ${length} characters (${show(value)})`;
   }
   if (rule.pattern && !new RegExp(rule.pattern).test(value)) {
     return `must match ${rule.pattern}, got ${show(value)}`;

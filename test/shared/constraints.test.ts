@@ -60,3 +60,9 @@ test('a double with only a maximum', () => {
   expect(ruleViolation(threshold, 100.5)).toBe('must be a number of at most 100, got 100.5');
   expect(ruleViolation(threshold, -3)).toBeUndefined();
 });
+
+test('lengths count characters (code points) as the service models do, not UTF-16 units', () => {
+  const rule: FieldRule = { field: 'fuotaTaskName', shape: 'FuotaTaskName', type: 'string', maxLength: 2 };
+  expect(ruleViolation(rule, '😀😀')).toBeUndefined();
+  expect(ruleViolation(rule, '😀😀😀')).toMatch(/^must be at most 2 characters long, got 3 characters/);
+});
