@@ -13,20 +13,30 @@ import {
   RfRegion,
 } from '../src';
 
+/** What the demo's later versions of the app change; left out, the example is as described below. */
+export interface ExampleStackProps extends StackProps {
+  /** @default 'Sensor firmware 2.0' */
+  readonly sensorDescription?: string;
+  /** @default the two hubs hub0001 and hub0002 */
+  readonly hubTargets?: string[];
+  /** @default 'Hub firmware 3_1' */
+  readonly hubDescription?: string;
+}
+
 /**
  * Two firmware campaigns in eu-west-1, where both services run: LoRaWAN sensor firmware 2.0 from a
  * file in this repository, sent to three devices and started an hour after deployment; and hub
  * firmware 3.1 for two Managed Integrations things, rolled out slowly with abort rules.
  */
 export class ExampleStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
     super(scope, id, props);
 
     const task = new FuotaTask(this, 'SensorFirmwareV2', {
       firmware: FirmwareImage.fromAsset(path.join(__dirname, 'firmware', 'sensor-v2.bin')),
       rfRegion: RfRegion.EU868,
       fuotaTaskName: 'sensor-fw-v2',
-      description: 'Sensor firmware 2.0',
+      description: props.sensorDescription ?? 'Sensor firmware 2.0',
       redundancyPercent: 20,
       fragmentIntervalMs: 1000,
       descriptor: 'AAAAAQ==',
@@ -51,11 +61,11 @@ export class ExampleStack extends Stack {
     const hub = new OtaTask(this, 'HubFirmware', {
       jobDocument: OtaJobDocument.fromAsset(path.join(__dirname, 'ota', 'hub-job.json')),
       otaType: OtaType.ONE_TIME,
-      targets: [
+      targets: props.hubTargets ?? [
         'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/hub0001',
         'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/hub0002',
       ],
-      description: 'Hub firmware 3_1',
+      description: props.hubDescription ?? 'Hub firmware 3_1',
       taskConfiguration: cautious,
     });
     Tags.of(hub).add('campaign', 'hub-3.1');
