@@ -231,8 +231,20 @@ async function convergeStart(
   if (!start) return;
   const startTime = fuotaStartTime(start, new Date(ctx.now()));
   checkTime(ctx, 'StartFuotaTask');
-  await call(ctx, 'StartFuotaTask', () => ctx.client.send(new StartFuotaTaskCommand({ Id: id, LoRaWAN: { StartTime: startTime } })));
+  try {
+    await call(ctx, 'StartFuotaTask', () => ctx.client.send(new StartFuotaTaskCommand({ Id: id, LoRaWAN: { StartTime: startTime } })));
+  } catch (error) {
+    // A retried start whose first answer was lost meets "already started": the start happened.
+    if (!isConflict(error) || !isStarted(await getTask(id, ctx))) throw error;
+    ctx.log({ operation: 'StartFuotaTask', taskId: id, note: 'a retried start found the task already started' });
+    return;
+  }
   ctx.log({ operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() });
+}
+
+function isConflict(error: unknown): boolean {
+  const cause = (error as { serviceError?: { name?: string } }).serviceError;
+  return cause?.name === 'ConflictException';
 }
 
 /**

@@ -65,7 +65,13 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   const document = spec.document;
   const stored = document.kind === 'stored' ? { bucket: document.bucket, key: jobDocumentKey(token, document.content), content: document.content } : undefined;
   if (stored) {
-    await call(ctx, 'PutObject', () => ctx.documents.put(stored.bucket, stored.key, stored.content));
+    try {
+      await call(ctx, 'PutObject', () => ctx.documents.put(stored.bucket, stored.key, stored.content));
+    } catch (error) {
+      // The write may have happened although its answer was an error: leave nothing behind.
+      await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
+      throw error;
+    }
     ctx.log({ operation: 'PutObject', key: stored.key });
   }
   const s3Url = stored ? s3UrlOf(stored.bucket, stored.key) : (document as { s3Url: string }).s3Url;
