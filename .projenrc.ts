@@ -158,7 +158,7 @@ project.postCompileTask.spawn(rosetta);
 
 // The README's run command: synthesize the example app and print what it contains.
 const demo = project.addTask('demo', {
-  description: 'Synthesize the example app into cdk.out/ and print a summary of what it creates',
+  description: 'Synthesize the example app into cdk.out/, summarize it, and replay it against the local service emulator',
 });
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --project example/tsconfig.json example/demo.ts');
