@@ -46,6 +46,12 @@ export class PropertyReader {
     throw new Error(`${this.subject}: ${message}`);
   }
 
+  /** Any value, `undefined` included, checked against `rule` (for list items and map members). */
+  public checked(value: unknown, rule: FieldRule): string {
+    this.check(rule, value);
+    return value as string;
+  }
+
   private check(rule: FieldRule, value: unknown): void {
     assertRule(this.subject, rule, value);
   }

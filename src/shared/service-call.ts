@@ -52,9 +52,16 @@ export function isTransient(error: unknown): boolean {
 
 /** Whether the service said the resource does not exist. */
 export function isNotFound(error: unknown): boolean {
-  const cause = error instanceof ServiceCallError ? error.serviceError : error;
-  const e = cause as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'ResourceNotFoundException' || e?.$metadata?.httpStatusCode === 404;
+  return serviceErrorIs(error, 'ResourceNotFoundException') || (unwrap(error) as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
+}
+
+/** Whether the service's answer (inside a ServiceCallError or not) was the error named `name`. */
+export function serviceErrorIs(error: unknown, name: string): boolean {
+  return (unwrap(error) as { name?: string })?.name === name;
+}
+
+function unwrap(error: unknown): unknown {
+  return error instanceof ServiceCallError ? error.serviceError : error;
 }
 
 /** Longest service message kept: the whole CloudFormation response must stay under 4 KB. */

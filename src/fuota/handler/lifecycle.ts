@@ -28,7 +28,7 @@ import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './t
 import { clientToken } from '../../shared/client-token';
 import { isRollingBack } from '../../shared/cloudformation-stack-status';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
-import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
+import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
 import { FuotaTaskAttributes } from '../fuota-task.types';
 
 /**
@@ -235,17 +235,13 @@ async function convergeStart(
     await call(ctx, 'StartFuotaTask', () => ctx.client.send(new StartFuotaTaskCommand({ Id: id, LoRaWAN: { StartTime: startTime } })));
   } catch (error) {
     // A retried start whose first answer was lost meets "already started": the start happened.
-    if (!isConflict(error) || !isStarted(await getTask(id, ctx))) throw error;
+    if (!serviceErrorIs(error, 'ConflictException') || !isStarted(await getTask(id, ctx))) throw error;
     ctx.log({ operation: 'StartFuotaTask', taskId: id, note: 'a retried start found the task already started' });
     return;
   }
   ctx.log({ operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() });
 }
 
-function isConflict(error: unknown): boolean {
-  const cause = (error as { serviceError?: { name?: string } }).serviceError;
-  return cause?.name === 'ConflictException';
-}
 
 /**
  * Decides what happens to a change a started task cannot take: it is refused (the task accepts no

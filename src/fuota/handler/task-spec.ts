@@ -1,4 +1,5 @@
-import { assertRule, FieldRule, show } from '../../shared/constraints';
+import { FieldRule, show } from '../../shared/constraints';
+import { PropertyReader } from '../../shared/property-parsing';
 import { FUOTA_MIN_START_DELAY_SECONDS, FUOTA_TASK_MAX_TAGS, FUOTA_TASK_RULES } from '../fuota-task-rules';
 import { FuotaTaskResourceProperties, FuotaTaskTag } from '../fuota-task.types';
 
@@ -31,74 +32,47 @@ export function parseFuotaTaskProperties(raw: unknown): FuotaTaskSpec {
     throw new Error('Invalid FuotaTask properties: expected an object');
   }
   const props = raw as Record<keyof FuotaTaskResourceProperties, unknown>;
+  const read: PropertyReader = new PropertyReader('Invalid FuotaTask properties');
   const R = FUOTA_TASK_RULES;
 
-  const wirelessDeviceIds = idList(props.WirelessDeviceIds, R.wirelessDeviceId);
-  const multicastGroupIds = idList(props.MulticastGroupIds, R.multicastGroupId);
+  const wirelessDeviceIds = idList(read, props.WirelessDeviceIds, R.wirelessDeviceId);
+  const multicastGroupIds = idList(read, props.MulticastGroupIds, R.multicastGroupId);
   if (wirelessDeviceIds.length > 0 && multicastGroupIds.length > 0) {
-    throw new Error('Invalid FuotaTask properties: wirelessDeviceIds and multicastGroupIds cannot both be set (IoT Wireless takes devices or multicast groups, never both)');
+    read.fail('wirelessDeviceIds and multicastGroupIds cannot both be set (IoT Wireless takes devices or multicast groups, never both)');
   }
 
   return {
-    firmwareUpdateImage: required(props.FirmwareUpdateImage, R.firmwareUpdateImage),
-    firmwareUpdateRole: required(props.FirmwareUpdateRole, R.firmwareUpdateRole),
-    name: optionalString(props.Name, R.name),
-    description: optionalString(props.Description, R.description),
-    rfRegion: optionalString(props.RfRegion, R.rfRegion),
-    redundancyPercent: optionalInteger(props.RedundancyPercent, R.redundancyPercent),
-    fragmentSizeBytes: optionalInteger(props.FragmentSizeBytes, R.fragmentSizeBytes),
-    fragmentIntervalMs: optionalInteger(props.FragmentIntervalMS, R.fragmentIntervalMs),
-    descriptor: optionalString(props.Descriptor, R.descriptor),
+    firmwareUpdateImage: read.requiredString(props.FirmwareUpdateImage, R.firmwareUpdateImage),
+    firmwareUpdateRole: read.requiredString(props.FirmwareUpdateRole, R.firmwareUpdateRole),
+    name: read.string(props.Name, R.name),
+    description: read.string(props.Description, R.description),
+    rfRegion: read.string(props.RfRegion, R.rfRegion),
+    redundancyPercent: read.number(props.RedundancyPercent, R.redundancyPercent),
+    fragmentSizeBytes: read.number(props.FragmentSizeBytes, R.fragmentSizeBytes),
+    fragmentIntervalMs: read.number(props.FragmentIntervalMS, R.fragmentIntervalMs),
+    descriptor: read.string(props.Descriptor, R.descriptor),
     wirelessDeviceIds,
     multicastGroupIds,
-    start: startSpec(props.StartDelaySeconds, props.StartTime),
-    tags: tagList(props.Tags),
+    start: startSpec(read, props.StartDelaySeconds, props.StartTime),
+    tags: tagList(read, props.Tags),
   };
 }
 
-function required(value: unknown, rule: FieldRule): string {
-  if (value === undefined) {
-    throw new Error(`Invalid FuotaTask properties: ${rule.field} is required`);
-  }
-  check(rule, value);
-  return value as string;
+function idList(read: PropertyReader, value: unknown, rule: FieldRule): string[] {
+  const ids = read.list(value, rule.field).map((id) => read.checked(id, rule));
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate !== undefined) read.fail(`${rule.field} lists ${show(duplicate)} twice`);
+  return ids;
 }
 
-function optionalString(value: unknown, rule: FieldRule): string | undefined {
-  if (value === undefined) return undefined;
-  check(rule, value);
-  return value as string;
-}
-
-/** CloudFormation sends "20" for 20; a direct invocation may send the number itself. */
-function optionalInteger(value: unknown, rule: FieldRule): number | undefined {
-  if (value === undefined) return undefined;
-  const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  check(rule, number);
-  return number as number;
-}
-
-function idList(value: unknown, rule: FieldRule): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    throw new Error(`Invalid FuotaTask properties: ${rule.field} must be a list, got ${show(value)}`);
-  }
-  for (const id of value) check(rule, id);
-  const duplicate = value.find((id, i) => value.indexOf(id) !== i);
-  if (duplicate !== undefined) {
-    throw new Error(`Invalid FuotaTask properties: ${rule.field} lists ${show(duplicate)} twice`);
-  }
-  return [...value];
-}
-
-function startSpec(delay: unknown, time: unknown): FuotaTaskStartSpec | undefined {
+function startSpec(read: PropertyReader, delay: unknown, time: unknown): FuotaTaskStartSpec | undefined {
   if (delay !== undefined && time !== undefined) {
-    throw new Error('Invalid FuotaTask properties: StartDelaySeconds and StartTime cannot both be set');
+    read.fail('StartDelaySeconds and StartTime cannot both be set');
   }
   if (delay !== undefined) {
     const seconds = typeof delay === 'string' && /^\d+$/.test(delay) ? Number(delay) : delay;
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < FUOTA_MIN_START_DELAY_SECONDS) {
-      throw new Error(`Invalid FuotaTask properties: start delay must be a whole number of seconds of at least ${FUOTA_MIN_START_DELAY_SECONDS}, got ${show(delay)}`);
+      read.fail(`start delay must be a whole number of seconds of at least ${FUOTA_MIN_START_DELAY_SECONDS}, got ${show(delay)}`);
     }
     return { delaySeconds: seconds };
   }
@@ -106,28 +80,20 @@ function startSpec(delay: unknown, time: unknown): FuotaTaskStartSpec | undefine
     const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
     const date = typeof time === 'string' && iso.test(time) ? new Date(time) : undefined;
     if (!date || Number.isNaN(date.getTime())) {
-      throw new Error(`Invalid FuotaTask properties: start time must be an ISO 8601 date-time, got ${show(time)}`);
+      read.fail(`start time must be an ISO 8601 date-time, got ${show(time)}`);
     }
     return { time: date };
   }
   return undefined;
 }
 
-function tagList(value: unknown): FuotaTaskTag[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    throw new Error(`Invalid FuotaTask properties: Tags must be a list, got ${show(value)}`);
+function tagList(read: PropertyReader, value: unknown): FuotaTaskTag[] {
+  const tags = read.list(value, 'Tags');
+  if (tags.length > FUOTA_TASK_MAX_TAGS) {
+    read.fail(`at most ${FUOTA_TASK_MAX_TAGS} tags are allowed, got ${tags.length}`);
   }
-  if (value.length > FUOTA_TASK_MAX_TAGS) {
-    throw new Error(`Invalid FuotaTask properties: at most ${FUOTA_TASK_MAX_TAGS} tags are allowed, got ${value.length}`);
-  }
-  return value.map((tag) => {
-    check(FUOTA_TASK_RULES.tagKey, tag?.Key);
-    check(FUOTA_TASK_RULES.tagValue, tag?.Value);
-    return { Key: tag.Key, Value: tag.Value };
+  return tags.map((tag) => {
+    const { Key, Value } = (tag ?? {}) as Partial<FuotaTaskTag>;
+    return { Key: read.checked(Key, FUOTA_TASK_RULES.tagKey), Value: read.checked(Value, FUOTA_TASK_RULES.tagValue) };
   });
-}
-
-function check(rule: FieldRule, value: unknown): void {
-  assertRule('Invalid FuotaTask properties', rule, value);
 }
