@@ -2,8 +2,6 @@
 // operation (request line, headers, body, a signature the server could verify), how answers and
 // errors come back, the per-request timeout, endpoint resolution, and retries through callService.
 import * as crypto from 'node:crypto';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
   CreateOtaTaskConfigurationRequest,
@@ -15,6 +13,8 @@ import {
   ManagedIntegrationsServiceError,
 } from '../../src/ota/handler/managed-integrations-client';
 import { callService, CallOptions, isNotFound, isTransient, ServiceCallError } from '../../src/shared/service-call';
+import { LoopbackServer, ReceivedRequest, scriptedAnswer, startLoopbackServer, stopLoopbackServers } from '../support/loopback-server';
+import { VerifierSha256 } from '../support/verifier-sha256';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const REGION = 'eu-west-1';
@@ -32,14 +32,6 @@ const THING_ARN = 'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed
 // A loopback service that records what it receives and answers from a script.
 // ---------------------------------------------------------------------------------------------
 
-interface ReceivedRequest {
-  readonly method: string;
-  /** The raw request target, exactly as sent: path and query, percent-encoding intact. */
-  readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
 interface ScriptedAnswer {
   readonly status: number;
   readonly headers?: Record<string, string>;
@@ -52,44 +44,21 @@ interface ScriptedAnswer {
 /** Never answer at all. */
 const NO_ANSWER = 'no answer';
 
-interface LoopbackService {
-  readonly endpoint: string;
-  readonly host: string;
-  readonly requests: ReceivedRequest[];
-}
+afterEach(stopLoopbackServers);
 
-const servers: http.Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  })));
-});
-
-/** Starts a server on 127.0.0.1 that gives the n-th request the n-th answer (the last one repeats). */
-async function startService(...answers: (ScriptedAnswer | typeof NO_ANSWER)[]): Promise<LoopbackService> {
-  const requests: ReceivedRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers[Math.min(requests.length, answers.length) - 1];
-      if (answer === NO_ANSWER) return;
-      const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      if (answer.stallAfterHeaders) {
-        res.write(body.slice(0, 1));
-        return;
-      }
-      res.end(body);
-    });
+/** Starts a loopback service that gives the n-th request the n-th answer (the last one repeats). */
+function startService(...answers: (ScriptedAnswer | typeof NO_ANSWER)[]): Promise<LoopbackServer> {
+  return startLoopbackServer((_request, response, count) => {
+    const answer = scriptedAnswer(answers, count)!;
+    if (answer === NO_ANSWER) return;
+    const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    if (answer.stallAfterHeaders) {
+      response.write(body.slice(0, 1));
+      return;
+    }
+    response.end(body);
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, requests };
 }
 
 function clientFor(endpoint: string, overrides: Partial<ManagedIntegrationsClientOptions> = {}): ManagedIntegrationsClient {
@@ -106,25 +75,6 @@ function clientFor(endpoint: string, overrides: Partial<ManagedIntegrationsClien
 // Signature checks, done the way the service would: from the request as received.
 // ---------------------------------------------------------------------------------------------
 
-/** SHA-256 / HMAC-SHA-256 for the verifying signer, separate from the client's own. */
-class VerifierSha256 {
-  private readonly hash: crypto.Hash | crypto.Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? crypto.createHash('sha256') : crypto.createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data);
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
 
 function sha256Hex(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');

@@ -2,12 +2,12 @@
 // wire, a SigV4 signature for CloudFormation that an independent signer reproduces, the XML answer
 // and error mapping, and the default regional endpoint.
 import * as crypto from 'node:crypto';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CloudFormationStackStatus, CloudFormationStackStatusOptions, isRollingBack } from '../../src/shared/cloudformation-stack-status';
 import { callService, isNotFound, isTransient } from '../../src/shared/service-call';
 import * as signedHttp from '../../src/shared/signed-http';
+import { LoopbackServer, ReceivedRequest, startLoopbackServer, startXmlService, stopLoopbackServers, XmlAnswer } from '../support/loopback-server';
+import { VerifierSha256 } from '../support/verifier-sha256';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const REGION = 'eu-west-1';
@@ -15,46 +15,17 @@ const SIGNING_DATE = new Date('2030-06-01T12:00:00.000Z');
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo-Stack/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
 const FORM = 'Action=DescribeStacks&StackName=arn%3Aaws%3Acloudformation%3Aeu-west-1%3A123456789012%3Astack%2FDemo-Stack%2F6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f&Version=2010-05-15';
 
-interface Received {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body?: string;
-}
-
-const servers: http.Server[] = [];
 const savedEnv = { ...process.env };
 
 afterEach(async () => {
   process.env = { ...savedEnv };
   jest.restoreAllMocks();
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  })));
+  await stopLoopbackServers();
 });
 
-/** A server on 127.0.0.1 that records requests and gives each the next answer (the last repeats). */
-async function startCloudFormation(...answers: Answer[]): Promise<{ endpoint: string; host: string; requests: Received[] }> {
-  const requests: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers[Math.min(requests.length, answers.length) - 1] ?? { status: 200, body: describeStacksXml('UPDATE_IN_PROGRESS') };
-      res.writeHead(answer.status, answer.body ? { 'content-type': 'text/xml' } : {}).end(answer.body ?? '');
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, requests };
+/** A loopback CloudFormation that gives each request the next answer (the last repeats). */
+function startCloudFormation(...answers: XmlAnswer[]): Promise<LoopbackServer> {
+  return startXmlService('text/xml', answers, { status: 200, body: describeStacksXml('UPDATE_IN_PROGRESS') });
 }
 
 function clientFor(endpoint: string | undefined, overrides: Partial<CloudFormationStackStatusOptions> = {}): CloudFormationStackStatus {
@@ -93,29 +64,11 @@ function errorXml(code: string, message: string, type = 'Sender'): string {
 // ---------------------------------------------------------------------------------------------
 // An independent check of the signature, from the request as received.
 
-class VerifierSha256 {
-  private readonly hash: crypto.Hash | crypto.Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? crypto.createHash('sha256') : crypto.createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data);
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 /** Recomputes the Authorization header with CloudFormation's signing rules from what the server received. */
-async function recomputedAuthorization(received: Received, credentials: Credentials = CREDENTIALS) {
+async function recomputedAuthorization(received: ReceivedRequest, credentials: Credentials = CREDENTIALS) {
   const names = /SignedHeaders=([^,]+)/.exec(received.headers.authorization ?? '')?.[1].split(';') ?? [];
   const headers: Record<string, string> = {};
   // The payload hash is recomputed from the body received, not taken from the header.
@@ -271,12 +224,9 @@ describe('DescribeStacks errors', () => {
   });
 
   test('a server that does not answer in time fails with a transient TimeoutError', async () => {
-    const server = http.createServer(() => { /* never answers */ });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const server = await startLoopbackServer(() => { /* never answers */ });
 
-    const error = await clientFor(`http://127.0.0.1:${port}`, { timeoutMs: 100 }).status(STACK_ID).catch((e: unknown) => e);
+    const error = await clientFor(server.endpoint, { timeoutMs: 100 }).status(STACK_ID).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: 'TimeoutError' });
     expect(isTransient(error)).toBe(true);

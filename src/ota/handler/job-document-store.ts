@@ -1,6 +1,7 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsCredentialIdentityProvider, escapeUri, exchange, Sha256 } from '../../shared/signed-http';
+import { AwsCredentialIdentityProvider, escapeUri, Sha256 } from '../../shared/signed-http';
+import { SignedXmlClient } from '../../shared/signed-xml-client';
 
 /** Options of {@link JobDocumentStore}. */
 export interface JobDocumentStoreOptions {
@@ -26,15 +27,13 @@ export interface JobDocumentStoreOptions {
  * wrap calls in `callService`.
  */
 export class JobDocumentStore {
-  private readonly signer: SignatureV4;
+  private readonly client: SignedXmlClient;
   private readonly endpoint?: URL;
-  private readonly timeoutMs: number;
-  private readonly now: () => Date;
 
   constructor(private readonly options: JobDocumentStoreOptions) {
     const configured = options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
     this.endpoint = configured ? new URL(configured) : undefined;
-    this.signer = new SignatureV4({
+    const signer = new SignatureV4({
       service: 's3',
       region: options.region,
       credentials: options.credentials ?? defaultProvider(),
@@ -43,8 +42,7 @@ export class JobDocumentStore {
       uriEscapePath: false,
       applyChecksum: true,
     });
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.now = options.now ?? (() => new Date());
+    this.client = new SignedXmlClient(signer, { timeoutMs: options.timeoutMs, now: options.now });
   }
 
   /** PutObject of a JSON document. Writing the same key twice is harmless (a retry). */
@@ -67,18 +65,6 @@ export class JobDocumentStore {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    const signed = await this.signer.sign({
-      method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, query: {}, headers, body,
-    }, { signingDate: this.now() });
-    const answer = await exchange(url, { method, path, headers: signed.headers }, body, this.timeoutMs);
-    if (answer.statusCode < 200 || answer.statusCode >= 300) {
-      // S3 answers errors in XML: <Error><Code>…</Code><Message>…</Message></Error>.
-      const code = /<Code>([^<]*)<\/Code>/.exec(answer.body)?.[1] ?? `HTTP${answer.statusCode}`;
-      const message = /<Message>([^<]*)<\/Message>/.exec(answer.body)?.[1] ?? `HTTP ${answer.statusCode}`;
-      const error = new Error(message) as Error & { $metadata: { httpStatusCode: number } };
-      error.name = code;
-      error.$metadata = { httpStatusCode: answer.statusCode };
-      throw error;
-    }
+    await this.client.send(url, { method, path, headers, body });
   }
 }

@@ -5,7 +5,7 @@
 // header naming the service) but not the signature itself: the client tests do that.
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { LoopbackServer, ReceivedRequest, startLoopbackServer } from '../../support/loopback-server';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -71,7 +71,7 @@ export class FakeManagedIntegrations {
   /** Starts a fake on 127.0.0.1 with an ephemeral port. */
   public static async start(): Promise<FakeManagedIntegrations> {
     const fake = new FakeManagedIntegrations();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.server = await startLoopbackServer((request, response) => fake.receive(request, response));
     return fake;
   }
 
@@ -86,7 +86,8 @@ export class FakeManagedIntegrations {
    */
   public taskDefaults: Record<string, unknown> = {};
 
-  private readonly server = http.createServer((req, res) => this.receive(req, res));
+  /** Set by start(), before any request can arrive. */
+  private server!: LoopbackServer;
   /** ClientToken → the canonical request it came with and the id it made. */
   private readonly tokens = new Map<string, { request: string; id: string }>();
   private readonly failures: { operation: Operation; call: number | 'every'; failure: Failure }[] = [];
@@ -96,12 +97,11 @@ export class FakeManagedIntegrations {
   private constructor() {}
 
   public get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.endpoint;
   }
 
   public async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   /** Answers the `call`-th call (1-based) of `operation` with `failure`, or every call. */
@@ -133,42 +133,37 @@ export class FakeManagedIntegrations {
 
   // -------------------------------------------------------------------------------------------
 
-  private receive(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '')?.[1];
-      const s3 = service === 's3';
-      const [path, query = ''] = req.url!.split('?');
-      const segments = path.split('/').slice(1).map(decodeURIComponent);
-      const operation = s3 ? s3Operation(req.method!) : serviceOperation(req.method!, segments);
-      let answer: Answer;
-      try {
-        if (service !== 's3' && service !== 'iotmanagedintegrations') {
-          throw new ServiceError(403, 'AccessDeniedException', 'Missing or malformed Authorization header');
-        }
-        if (operation === 'Unknown') throw new ServiceError(404, 'UnknownOperationException', `No operation for ${req.method} ${path}`);
-        const body = s3 ? text : jsonBody(text);
-        const count = this.journal.filter((entry) => entry.operation === operation).length + 1;
-        const scripted = this.failures.find((f) => f.operation === operation && (f.call === 'every' || f.call === count));
-        if (scripted && !scripted.failure.applied) throw new ServiceError(scripted.failure.status, scripted.failure.type, scripted.failure.message);
-        answer = s3 ? this.s3(operation, segments, text, req.headers) : this.handle(operation, segments, new URLSearchParams(query), body);
-        if (scripted) throw new ServiceError(scripted.failure.status, scripted.failure.type, scripted.failure.message);
-      } catch (error) {
-        if (!(error instanceof ServiceError)) throw error;
-        res.setHeader(s3 ? 'content-type' : 'x-amzn-errortype', s3 ? 'application/xml' : error.type);
-        answer = {
-          status: error.status,
-          body: s3 ? `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${error.type}</Code><Message>${error.message}</Message></Error>`
-            : { message: error.message },
-        };
+  private receive(request: ReceivedRequest, res: http.ServerResponse): void {
+    const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(request.headers.authorization ?? '')?.[1];
+    const s3 = service === 's3';
+    const [path, query = ''] = request.url.split('?');
+    const segments = path.split('/').slice(1).map(decodeURIComponent);
+    const operation = s3 ? s3Operation(request.method) : serviceOperation(request.method, segments);
+    let answer: Answer;
+    try {
+      if (service !== 's3' && service !== 'iotmanagedintegrations') {
+        throw new ServiceError(403, 'AccessDeniedException', 'Missing or malformed Authorization header');
       }
-      this.journal.push({ operation, method: req.method!, url: req.url!, body: parseOrText(text, s3), status: answer.status });
-      const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      if (!s3) res.setHeader('content-type', 'application/json');
-      res.writeHead(answer.status).end(payload);
-    });
+      if (operation === 'Unknown') throw new ServiceError(404, 'UnknownOperationException', `No operation for ${request.method} ${path}`);
+      const body = s3 ? request.body : jsonBody(request.body);
+      const count = this.journal.filter((entry) => entry.operation === operation).length + 1;
+      const scripted = this.failures.find((f) => f.operation === operation && (f.call === 'every' || f.call === count));
+      if (scripted && !scripted.failure.applied) throw new ServiceError(scripted.failure.status, scripted.failure.type, scripted.failure.message);
+      answer = s3 ? this.s3(operation, segments, request.body, request.headers) : this.handle(operation, segments, new URLSearchParams(query), body);
+      if (scripted) throw new ServiceError(scripted.failure.status, scripted.failure.type, scripted.failure.message);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      res.setHeader(s3 ? 'content-type' : 'x-amzn-errortype', s3 ? 'application/xml' : error.type);
+      answer = {
+        status: error.status,
+        body: s3 ? `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${error.type}</Code><Message>${error.message}</Message></Error>`
+          : { message: error.message },
+      };
+    }
+    this.journal.push({ operation, method: request.method, url: request.url, body: parseOrText(request.body, s3), status: answer.status });
+    const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    if (!s3) res.setHeader('content-type', 'application/json');
+    res.writeHead(answer.status).end(payload);
   }
 
   private handle(operation: Operation, segments: string[], query: URLSearchParams, body: any): Answer {

@@ -2,12 +2,12 @@
 // (path-style when an endpoint is configured), a SigV4 signature for S3 that an independent signer
 // reproduces, the XML error mapping, and the default virtual-hosted address.
 import * as crypto from 'node:crypto';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { JobDocumentStore, JobDocumentStoreOptions } from '../../../src/ota/handler/job-document-store';
 import { isNotFound, isTransient } from '../../../src/shared/service-call';
 import * as signedHttp from '../../../src/shared/signed-http';
+import { LoopbackServer, ReceivedRequest, startXmlService, stopLoopbackServers, XmlAnswer } from '../../support/loopback-server';
+import { VerifierSha256 } from '../../support/verifier-sha256';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const REGION = 'eu-west-1';
@@ -18,46 +18,17 @@ const KEY = 'ota-job-documents/5f0e2c0b4b1f0f7d5c9e3a1b2c3d4e5f6a7b8c9d0e1f2a3b4
 const DOCUMENT = JSON.stringify({ firmware: 's3://fw/v2.bin', note: 'mise à jour' });
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-interface Received {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body?: string;
-}
-
-const servers: http.Server[] = [];
 const savedEnv = { ...process.env };
 
 afterEach(async () => {
   process.env = { ...savedEnv };
   jest.restoreAllMocks();
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  })));
+  await stopLoopbackServers();
 });
 
-/** A server on 127.0.0.1 that records requests and gives each the next answer (the last repeats). */
-async function startS3(...answers: Answer[]): Promise<{ endpoint: string; host: string; requests: Received[] }> {
-  const requests: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = answers.length === 0 ? { status: 200 } : answers[Math.min(requests.length, answers.length) - 1];
-      res.writeHead(answer.status, answer.body ? { 'content-type': 'application/xml' } : {}).end(answer.body ?? '');
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, requests };
+/** A loopback S3 that gives each request the next answer (the last repeats), 200 when none is scripted. */
+function startS3(...answers: XmlAnswer[]): Promise<LoopbackServer> {
+  return startXmlService('application/xml', answers, { status: 200 });
 }
 
 function storeFor(endpoint: string | undefined, overrides: Partial<JobDocumentStoreOptions> = {}): JobDocumentStore {
@@ -67,30 +38,12 @@ function storeFor(endpoint: string | undefined, overrides: Partial<JobDocumentSt
 // ---------------------------------------------------------------------------------------------
 // An independent check of the signature, from the request as received.
 
-class VerifierSha256 {
-  private readonly hash: crypto.Hash | crypto.Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? crypto.createHash('sha256') : crypto.createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data);
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
 
 const sha256Hex = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Recomputes the Authorization header with S3's signing rules: the path signed as sent, the payload hash signed. */
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-async function recomputedAuthorization(received: Received, credentials: Credentials = CREDENTIALS) {
+async function recomputedAuthorization(received: ReceivedRequest, credentials: Credentials = CREDENTIALS) {
   const names = /SignedHeaders=([^,]+)/.exec(received.headers.authorization ?? '')?.[1].split(';') ?? [];
   const headers: Record<string, string> = {};
   for (const name of names) if (name !== 'x-amz-content-sha256') headers[name] = String(received.headers[name]);
@@ -222,6 +175,13 @@ describe('S3 errors', () => {
 
     expect(error).toMatchObject({ name: 'NoSuchBucket', message: 'The specified bucket does not exist' });
     expect(isNotFound(error)).toBe(true);
+  });
+
+  test('a message with XML entities reaches the user decoded', async () => {
+    const s3 = await startS3({ status: 400, body: xmlError('InvalidArgument', 'Header &apos;x-amz-acl&apos; &amp; bucket policy disagree') });
+
+    await expect(storeFor(s3.endpoint).put(BUCKET, KEY, DOCUMENT))
+      .rejects.toMatchObject({ name: 'InvalidArgument', message: 'Header \'x-amz-acl\' & bucket policy disagree' });
   });
 
   test('an error without an XML body is named after its status', async () => {

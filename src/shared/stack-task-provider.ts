@@ -1,0 +1,52 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { buildHandlerProvider, HandlerFunctionFactory, ProviderOptionsRecord, TASK_SERVICE_TIMEOUT } from './handler-provider';
+import { TaskProviderOptions } from './task-provider-options';
+
+/** The handler functions of one service's provider. */
+export interface TaskHandlers {
+  /** The service the handlers call, as the role and function descriptions name it, e.g. `IoT Wireless FUOTA`. */
+  readonly service: string;
+  /** Names the functions when the user gives a prefix, e.g. `fuota` gives `<prefix>fuota-on-event`. */
+  readonly shortName: string;
+  readonly makeFunction: HandlerFunctionFactory;
+}
+
+/**
+ * What every service's provider shares: a stack has one of it (a stack-level child found by its
+ * id, not a module-level map, which would leak across apps and tests), made with the provider
+ * options of the first task that asks, which every later task must match; and the handler
+ * functions behind the Provider framework with their role, to which the subclass adds its
+ * service's permissions.
+ */
+export abstract class StackTaskProvider extends Construct {
+  /** How long CloudFormation waits for one task resource. */
+  public static readonly SERVICE_TIMEOUT = TASK_SERVICE_TIMEOUT;
+
+  /**
+   * The stack's provider with construct id `id`, made by `create` on first use. A later task may
+   * leave `options` out; other options than the first task's fail synth.
+   */
+  protected static findOrCreate<P extends StackTaskProvider>(
+    scope: Construct, id: string, options: TaskProviderOptions | undefined, create: (stack: Stack, createdBy: string) => P,
+  ): P {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(id) as P | undefined;
+    if (!existing) return create(stack, scope.node.path);
+    existing.options.check(scope, options);
+    return existing;
+  }
+
+  public readonly serviceToken: string;
+  protected readonly handlerRole: iam.Role;
+  private readonly options: ProviderOptionsRecord;
+
+  protected constructor(scope: Construct, id: string, createdBy: string, handlers: TaskHandlers, options: TaskProviderOptions | undefined) {
+    super(scope, id);
+    this.options = new ProviderOptionsRecord(this, createdBy, options);
+    const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, handlers.makeFunction, options);
+    this.handlerRole = role;
+    this.serviceToken = serviceToken;
+  }
+}
