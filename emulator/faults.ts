@@ -1,25 +1,35 @@
 /**
- * Fault injection, set per run. Two kinds:
+ * Fault injection, set per run. Three kinds:
  * - rates: throttling and server errors drawn from a seeded generator, one draw per matching call
  *   in arrival order, so a run with the same seed and the same call order sees the same faults.
  *   The real services' TPS limits are UNCONFIRMED (SERVICE-FACTS §10), so the throttling rate is an
  *   assumed parameter of the run, not a model of either service's quota.
+ * - a TPS budget (tps-budget.ts): a token bucket per operation on the virtual clock, with assumed
+ *   figures, for runs where how fast the callers call together decides who is throttled.
  * - scripted faults on the Nth call of an operation (counted from when the fault is added): an
- *   error, a delay in real milliseconds (bounded, to outlast a client's timeout), or a dropped
- *   connection; each either before the operation runs, or `applied` (the change is made and only
- *   the answer is lost or replaced, as when a response is lost on the way back).
+ *   error, a delay in real milliseconds (bounded, to outlast a client's timeout), a dropped
+ *   connection, or the death of the caller (`kill`); each either before the operation runs, or
+ *   `applied` (the change is made and only the answer is lost or replaced, as when a response is
+ *   lost on the way back, or the caller dies before it reads it).
  */
 import { ServiceName } from './errors';
+import { matchesOperation, OperationRef } from './operation';
+import { Caller, TpsBudget, TpsBudgetOptions } from './tps-budget';
 
-/** `CreateFuotaTask`, `iotwireless:TagResource` (TagResource exists in both API services), or `*`. */
-export type OperationRef = string;
+export type { OperationRef } from './operation';
 
 export type FaultAction =
   | { readonly kind: 'error'; readonly type?: string; readonly status?: number; readonly message?: string; readonly applied?: boolean }
   /** Answers after `ms` real milliseconds; applied (the change is made) unless `applied: false`. */
   | { readonly kind: 'delay'; readonly ms: number; readonly applied?: boolean }
   /** Closes the connection without an answer. */
-  | { readonly kind: 'drop'; readonly applied?: boolean };
+  | { readonly kind: 'drop'; readonly applied?: boolean }
+  /**
+   * The invocation making the call dies before it reads the answer, as when its Lambda times out or
+   * runs out of memory mid-step: the emulator never answers and tells its kill listener (the
+   * replay) which caller to kill. Applied (the change is made) unless `applied: false`.
+   */
+  | { readonly kind: 'kill'; readonly applied?: boolean };
 
 export interface CallFault {
   readonly operation: OperationRef;
@@ -42,6 +52,8 @@ export interface FaultOptions {
   /** Seed of the generator behind the rates. Default 1. */
   readonly seed?: number;
   readonly throttle?: RateFault;
+  /** Throttles the calls beyond a TPS budget per operation (ASSUMED figures by default). */
+  readonly tpsBudget?: TpsBudgetOptions;
   readonly serverErrors?: RateFault;
   readonly calls?: readonly CallFault[];
 }
@@ -50,7 +62,7 @@ export interface FaultOptions {
 export interface FaultDecision {
   /** How the journal names it: `throttle`, `server-error`, or `call #2 of CreateFuotaTask: error`. */
   readonly label: string;
-  readonly kind: 'error' | 'delay' | 'drop';
+  readonly kind: 'error' | 'delay' | 'drop' | 'kill';
   readonly applied: boolean;
   readonly error?: { readonly type: string; readonly message: string; readonly status?: number };
   readonly delayMs?: number;
@@ -65,14 +77,16 @@ interface ScriptedFault {
 }
 
 export class FaultInjector {
-  /** How many calls each kind of fault hit. */
+  /** How many calls each kind of fault hit (`throttled` counts the rate and the TPS budget). */
   public readonly counts = { throttled: 0, serverErrors: 0, scripted: 0 };
   private random: () => number;
   private throttleRate?: RateFault;
+  private budget?: TpsBudget;
   private serverErrorRate?: RateFault;
   private scripted: ScriptedFault[] = [];
 
-  constructor(options: FaultOptions = {}) {
+  /** `now` is the clock the TPS budget refills on (the emulator's virtual clock). */
+  constructor(options: FaultOptions = {}, private readonly now: () => number = Date.now) {
     this.random = seededRandom(options.seed ?? 1);
     this.configure(options);
   }
@@ -81,6 +95,7 @@ export class FaultInjector {
   public reset(options: FaultOptions = {}): void {
     if (options.seed !== undefined) this.random = seededRandom(options.seed);
     this.throttleRate = undefined;
+    this.budget = undefined;
     this.serverErrorRate = undefined;
     this.scripted = [];
     Object.assign(this.counts, { throttled: 0, serverErrors: 0, scripted: 0 });
@@ -90,6 +105,11 @@ export class FaultInjector {
   /** Throttles a share of calls; `rate` 0 turns it off. */
   public throttle(rate: number, operations?: readonly OperationRef[]): void {
     this.throttleRate = rate > 0 ? checkedRate({ rate, operations }) : undefined;
+  }
+
+  /** Throttles the calls beyond `budget` (a fresh, full bucket per operation); undefined turns it off. */
+  public tpsBudget(budget: TpsBudgetOptions | undefined): void {
+    this.budget = budget && new TpsBudget(budget, this.now);
   }
 
   /** Fails a share of calls with the service's 500 error; `rate` 0 turns it off. */
@@ -116,10 +136,10 @@ export class FaultInjector {
    * The fault for this call, if any. Every matching scripted fault counts the call and every
    * configured rate draws, whichever fault wins, so one fault never shifts another's sequence.
    */
-  public decide(service: ServiceName, operation: string): FaultDecision | undefined {
+  public decide(service: ServiceName, operation: string, caller?: Caller): FaultDecision | undefined {
     let chosen: FaultDecision | undefined;
     for (const entry of this.scripted) {
-      if (!matches(entry.fault.operation, service, operation)) continue;
+      if (!matchesOperation(entry.fault.operation, service, operation)) continue;
       entry.seen++;
       const first = entry.fault.call ?? 1;
       if (!chosen && entry.seen >= first && entry.seen < first + (entry.fault.times ?? 1)) {
@@ -127,14 +147,15 @@ export class FaultInjector {
       }
     }
     const throttled = this.draw(this.throttleRate, service, operation);
+    const overBudget = this.budget ? !this.budget.take(caller ?? { account: 'unknown', region: 'unknown' }, service, operation) : false;
     const failed = this.draw(this.serverErrorRate, service, operation);
     if (chosen) {
       this.counts.scripted++;
       return chosen;
     }
-    if (throttled) {
+    if (throttled || overBudget) {
       this.counts.throttled++;
-      return { label: 'throttle', kind: 'error', applied: false, error: throttlingError(service) };
+      return { label: throttled ? 'throttle' : 'throttle (TPS budget)', kind: 'error', applied: false, error: throttlingError(service) };
     }
     if (failed) {
       this.counts.serverErrors++;
@@ -145,13 +166,14 @@ export class FaultInjector {
 
   private configure(options: FaultOptions): void {
     if (options.throttle) this.throttle(options.throttle.rate, options.throttle.operations);
+    if (options.tpsBudget) this.tpsBudget(options.tpsBudget);
     if (options.serverErrors) this.serverErrors(options.serverErrors.rate, options.serverErrors.operations);
     for (const fault of options.calls ?? []) this.inject(fault);
   }
 
   private draw(rate: RateFault | undefined, service: ServiceName, operation: string): boolean {
     if (!rate) return false;
-    const applies = rate.operations ? rate.operations.some((ref) => matches(ref, service, operation)) : service !== 's3';
+    const applies = rate.operations ? rate.operations.some((ref) => matchesOperation(ref, service, operation)) : service !== 's3';
     return applies && this.random() < rate.rate;
   }
 }
@@ -169,6 +191,8 @@ function scriptedDecision(fault: CallFault, seen: number, service: ServiceName, 
       return { label: `${label} ${action.ms} ms`, kind: 'delay', applied: action.applied ?? true, delayMs: action.ms };
     case 'drop':
       return { label, kind: 'drop', applied: action.applied ?? false };
+    case 'kill':
+      return { label, kind: 'kill', applied: action.applied ?? true };
   }
 }
 
@@ -182,12 +206,6 @@ function serverError(service: ServiceName) {
   return service === 's3'
     ? { type: 'InternalError', message: 'We encountered an internal error. Please try again.' }
     : { type: 'InternalServerException', message: 'An internal error occurred (injected by the emulator).' };
-}
-
-function matches(ref: OperationRef, service: ServiceName, operation: string): boolean {
-  if (ref === '*') return true;
-  const [refService, refOperation] = ref.includes(':') ? ref.split(':') : [undefined, ref];
-  return refOperation === operation && (refService === undefined || refService === service);
 }
 
 function checkedRate(rate: RateFault): RateFault {

@@ -29,3 +29,12 @@ export function epochSeconds(ms: number): number {
 export function defined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
+
+/** An operation as fault and budget options name it: `CreateFuotaTask`, `iotwireless:TagResource` (TagResource exists in both API services), or `*`. */
+export type OperationRef = string;
+
+export function matchesOperation(ref: OperationRef, service: string, operation: string): boolean {
+  if (ref === '*') return true;
+  const [refService, refOperation] = ref.includes(':') ? ref.split(':') : [undefined, ref];
+  return refOperation === operation && (refService === undefined || refService === service);
+}

@@ -23,6 +23,9 @@
  *   was never changed (an ASSUMPTION about CloudFormation's handling of custom resources).
  * - The handlers' DescribeStacks (the FUOTA handler asks it before refusing a change to a started
  *   task) is answered by a loopback stand-in with the replay's current stack status.
+ * - Each invocation signs with credentials of its own (`ServiceEmulator.credentialsFor`), so a `kill`
+ *   fault on one of its calls ends that invocation's process before it reads the answer; the
+ *   framework then gets Lambda's timeout error, as from a handler killed mid-step.
  *
  *   const replay = await StackReplay.start(emulator, { stackName: 'FuotaExample' });
  *   const created = await replay.deploy('cdk.out');      // Create (the stack does not exist yet)
@@ -105,6 +108,7 @@ export class StackReplay {
   public static async start(emulator: ServiceEmulator, options: StackReplayOptions): Promise<StackReplay> {
     const replay = new StackReplay(emulator, options);
     await new Promise<void>((resolve) => replay.cloudFormation.listen(0, '127.0.0.1', resolve));
+    emulator.onKill((caller) => caller !== undefined && replay.killers.get(caller)?.());
     return replay;
   }
 
@@ -117,6 +121,8 @@ export class StackReplay {
   private deployed = new Map<string, DeployedResource>();
   private stack?: StackDefinition;
   private busy = 0;
+  /** Ends a running invocation, by the caller name its credentials carry. */
+  private readonly killers = new Map<string, () => void>();
   private readonly cloudFormation = http.createServer((req, res) => this.describeStacks(req, res));
 
   private constructor(private readonly emulator: ServiceEmulator, private readonly options: StackReplayOptions) {
@@ -131,6 +137,7 @@ export class StackReplay {
   }
 
   public async stop(): Promise<void> {
+    this.emulator.onKill(undefined);
     this.cloudFormation.closeAllConnections();
     await new Promise<void>((resolve) => this.cloudFormation.close(() => resolve()));
   }
@@ -388,18 +395,24 @@ export class StackReplay {
 
   private async invoke(fn: HandlerFunction, event: object, logs: string[]): Promise<InvocationOutcome> {
     this.busy++;
+    const requestId = randomUUID();
+    const caller = `${fn.functionName} ${requestId}`;
+    const credentials = this.emulator.credentialsFor(caller);
+    const kill = new AbortController();
+    this.killers.set(caller, () => kill.abort());
     try {
       const outcome = await invokeHandler(fn, event, {
         region: this.emulator.region,
         accountId: this.emulator.accountId,
         endpoint: this.emulator.url,
         cloudFormationEndpoint: this.cloudFormationUrl,
-        accessKeyId: this.emulator.credentials.accessKeyId,
-        secretAccessKey: this.emulator.credentials.secretAccessKey,
-      }, randomUUID());
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+      }, requestId, kill.signal);
       logs.push(...outcome.logs);
       return outcome;
     } finally {
+      this.killers.delete(caller);
       this.busy--;
       this.tick();
     }

@@ -92,7 +92,12 @@ export interface JournalEntry {
   readonly fault?: string;
   /** Whether the operation ran to completion: its change is in the state even if the answer was an error. */
   readonly executed: boolean;
+  /** Who signed it, for credentials made by `credentialsFor` (e.g. one replayed Lambda invocation). */
+  readonly caller?: string;
 }
+
+/** Told which caller a `kill` fault hit, so it can end that caller (see FaultAction `kill`). */
+export type KillListener = (caller: string | undefined, entry: JournalEntry) => void;
 
 /** `ServiceEmulator.snapshot()`: the state as JSON, times as ISO strings. */
 export interface EmulatorSnapshot {
@@ -111,6 +116,8 @@ interface Outcome {
   readonly answer: HttpAnswer;
   readonly delayMs?: number;
   readonly drop?: boolean;
+  /** The caller is to die before it reads any answer. */
+  readonly kill?: boolean;
 }
 
 export class ServiceEmulator {
@@ -131,6 +138,9 @@ export class ServiceEmulator {
   /** Every request, in order. */
   public readonly journal: JournalEntry[] = [];
   private readonly secrets: Map<string, string>;
+  /** Access key id → caller, for credentials made by `credentialsFor`. */
+  private readonly callers = new Map<string, string>();
+  private killListener?: KillListener;
   private readonly fuota: FuotaService;
   private readonly ota: OtaService;
   private readonly s3: S3Service;
@@ -145,7 +155,7 @@ export class ServiceEmulator {
     this.credentials = credentials[0];
     this.secrets = new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
     this.clock = new VirtualClock(options.clockStart);
-    this.faults = new FaultInjector(options.faults);
+    this.faults = new FaultInjector(options.faults, () => this.clock.now());
     if (options.knownWirelessDevices) this.state.knownWirelessDevices = new Set(options.knownWirelessDevices);
     if (options.knownMulticastGroups) this.state.knownMulticastGroups = new Set(options.knownMulticastGroups);
     const ctx: ServiceContext = { state: this.state, clock: this.clock, region: this.region, accountId: this.accountId };
@@ -168,6 +178,26 @@ export class ServiceEmulator {
     for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /**
+   * Fresh credentials that identify `caller` (one replayed Lambda invocation, say), so the journal
+   * names the caller of each request and a `kill` fault knows whom to kill.
+   */
+  public credentialsFor(caller: string): EmulatorCredentials {
+    const accessKeyId = `AKIACALLER${String(this.callers.size + 1).padStart(10, '0')}`;
+    const secretAccessKey = `emulator/caller/secret/${this.callers.size + 1}`;
+    this.secrets.set(accessKeyId, secretAccessKey);
+    this.callers.set(accessKeyId, caller);
+    return { accessKeyId, secretAccessKey };
+  }
+
+  /**
+   * Who ends a caller that a `kill` fault hits (the replay kills the invocation's process). Without
+   * a listener a kill only drops the connection: there is no process to end.
+   */
+  public onKill(listener: KillListener | undefined): void {
+    this.killListener = listener;
   }
 
   /** Journal entries, optionally of one operation (`TagResource` or `iotwireless:TagResource`). */
@@ -236,6 +266,11 @@ export class ServiceEmulator {
     }
     const outcome = this.decide(req, Buffer.concat(chunks));
     this.journal.push(outcome.entry);
+    if (outcome.kill && this.killListener) {
+      // No answer, ever: the caller dies with the request open, and its death closes the connection.
+      this.killListener(outcome.entry.caller, outcome.entry);
+      return;
+    }
     if (outcome.delayMs) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -272,11 +307,12 @@ export class ServiceEmulator {
       status: 0,
       executed: false,
     };
-    const finish = (answer: HttpAnswer, extra: { delayMs?: number; drop?: boolean } = {}): Outcome => {
-      draft.status = extra.drop ? 0 : answer.status;
+    if (auth && this.callers.has(auth.accessKeyId)) draft.caller = this.callers.get(auth.accessKeyId);
+    const finish = (answer: HttpAnswer, extra: { delayMs?: number; drop?: boolean; kill?: boolean } = {}): Outcome => {
+      draft.status = extra.drop || extra.kill ? 0 : answer.status;
       return { entry: { ...draft }, answer, ...extra };
     };
-    const refuse = (error: ServiceError, extra: { delayMs?: number; drop?: boolean } = {}): Outcome => {
+    const refuse = (error: ServiceError, extra: { delayMs?: number; drop?: boolean; kill?: boolean } = {}): Outcome => {
       draft.errorType = error.type;
       draft.errorMessage = error.message;
       return finish(errorAnswer(service, error, requestId), extra);
@@ -290,18 +326,18 @@ export class ServiceEmulator {
         throw unknownOperation(service, method, path);
       }
       this.authenticate(service, auth, raw);
-      const fault = this.faults.decide(service, found.operation);
+      const fault = this.faults.decide(service, found.operation, { account: this.accountId, region: auth!.region });
       if (fault) draft.fault = fault.label;
       if (fault && !fault.applied) {
         if (fault.kind === 'error') return refuse(faultError(fault));
-        // The request never got through: the connection breaks, after the delay if there is one.
-        return finish(errorAnswer(service, faultError(fault), requestId), { delayMs: fault.delayMs, drop: true });
+        // The request never got through: the connection breaks (or the caller dies), after the delay if there is one.
+        return finish(errorAnswer(service, faultError(fault), requestId), { delayMs: fault.delayMs, drop: true, kill: fault.kind === 'kill' });
       }
       const result = this.execute(found, query, req.headers, body, draft);
       draft.executed = true;
       const answer = successAnswer(service, found.operation, result, requestId);
       if (fault?.kind === 'error') return refuse(faultError(fault));
-      return finish(answer, { delayMs: fault?.delayMs, drop: fault?.kind === 'drop' });
+      return finish(answer, { delayMs: fault?.delayMs, drop: fault?.kind === 'drop' || fault?.kind === 'kill', kill: fault?.kind === 'kill' });
     } catch (error) {
       // A bug in the emulator is answered as a 500 that says so, rather than hanging the client.
       return refuse(error instanceof ServiceError ? error

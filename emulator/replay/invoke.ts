@@ -1,7 +1,9 @@
 /**
  * One Lambda invocation of a bundled handler, in a child process of its own: every invocation
  * starts with fresh module state, as separate Lambdas (or cold starts) do, and loads the bundle
- * with node alone, as Lambda does.
+ * with node alone, as Lambda does. The process is killed at the function's timeout, or earlier when
+ * the caller aborts it (a `kill` fault: the handler dies mid-step, as at a Lambda timeout), and the
+ * outcome is then Lambda's timeout error.
  */
 import { spawn } from 'node:child_process';
 import { HandlerFunction } from './template';
@@ -42,8 +44,10 @@ process.stdin.on('end', async () => {
   }
 });`;
 
-/** Invokes `fn` with `event`, as Lambda's synchronous Invoke would; never throws. */
-export function invokeHandler(fn: HandlerFunction, event: object, env: InvocationEnvironment, requestId: string): Promise<InvocationOutcome> {
+/** Invokes `fn` with `event`, as Lambda's synchronous Invoke would; never throws. `kill` ends it as its timeout would. */
+export function invokeHandler(
+  fn: HandlerFunction, event: object, env: InvocationEnvironment, requestId: string, kill?: AbortSignal,
+): Promise<InvocationOutcome> {
   const timeoutMs = fn.timeoutSeconds * 1000;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', SCRIPT], {
@@ -70,12 +74,15 @@ export function invokeHandler(fn: HandlerFunction, event: object, env: Invocatio
     let timedOut = false;
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
+    const stop = () => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, timeoutMs);
+    };
+    const timer = setTimeout(stop, timeoutMs);
+    kill?.addEventListener('abort', stop, { once: true });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      kill?.removeEventListener('abort', stop);
       const at = stdout.lastIndexOf(MARK);
       const logs = (at >= 0 ? stdout.slice(0, at) : stdout).split('\n').concat(stderr.split('\n')).filter((line) => line.trim() !== '');
       if (timedOut) {

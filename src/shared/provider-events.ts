@@ -16,11 +16,15 @@ export interface ProviderEvent {
   readonly ResponseURL?: string;
   /** On isComplete calls: the Data that onEvent returned. */
   readonly Data?: { readonly [key: string]: unknown };
+  /** On isComplete calls: when onEvent answered, if it stamped its answer (polling-budget.ts). */
+  readonly PollingStartedAt?: string;
 }
 
 export interface OnEventResponse {
   readonly PhysicalResourceId?: string;
   readonly Data?: { readonly [key: string]: unknown };
+  /** Passed on to every isComplete call of the request, never to CloudFormation (polling-budget.ts). */
+  readonly PollingStartedAt?: string;
 }
 
 export interface IsCompleteResponse {

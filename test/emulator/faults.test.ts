@@ -1,17 +1,19 @@
 // Fault-injection runs: scripted, seeded faults against the emulator while the real lifecycles
 // (FUOTA and OTA) deploy through a miniature Provider framework and CloudFormation's rollback.
 // After each run: no orphan (everything the emulator holds belongs to a resource CloudFormation
-// still has), no duplicate, and every FAILED response names the operation and the service's message.
+// still has), no duplicate, and every FAILED response names the operation and the service's message,
+// a 5xx that never clears in isComplete included (the handler fails with it when the polling budget is spent).
 // The one window the library cannot close (an applied create whose answer is lost for good) is
 // counted on its own, and allowed only in the runs scripted to open it.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
-import { CfnResponse, CREATE_FAILED_MARKER, INVOCATION_BUDGET_MS, inVirtualTime, LifecycleHandler, provide } from './support/mini-provider';
+import { CfnResponse, CREATE_FAILED_MARKER, invocationDeadline, inVirtualTime, LifecycleHandler, provide } from './support/mini-provider';
 import { CallFault, FaultAction, FaultOptions, seededRandom } from '../../emulator/faults';
 import { JournalEntry, ServiceEmulator } from '../../emulator/server';
 import * as fuota from '../../src/fuota/handler/lifecycle';
 import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
 import * as ota from '../../src/ota/handler/lifecycle';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
+import { HandlerPhase } from '../../src/shared/handler-phase';
 import { ProviderEvent } from '../../src/shared/provider-events';
 
 jest.setTimeout(300_000);
@@ -99,8 +101,8 @@ interface Figures {
   duplicates: number;
   knownWindow: { [operation: string]: number };
   lostAnswerFailures: { [operation: string]: number };
-  /** isComplete retried a fault that never cleared until the Provider's timeout: the reason is the framework's. */
-  timeoutsAfterPersistentFault: { [operation: string]: number };
+  /** Among the failures surfaced: isComplete met a fault that never cleared and failed with its message when the polling budget was spent. */
+  reportedWhenPollingBudgetSpent: { [operation: string]: number };
 }
 
 const figures: Figures = {
@@ -113,7 +115,7 @@ const figures: Figures = {
   duplicates: 0,
   knownWindow: {},
   lostAnswerFailures: {},
-  timeoutsAfterPersistentFault: {},
+  reportedWhenPollingBudgetSpent: {},
 };
 
 
@@ -146,7 +148,7 @@ class StackDriver<C> {
   constructor(
     private readonly emulator: ServiceEmulator,
     private readonly handler: LifecycleHandler<C>,
-    private readonly context: () => C,
+    private readonly context: (phase: HandlerPhase) => C,
     private readonly seed: number,
   ) {}
 
@@ -210,10 +212,10 @@ const FUOTA_PROPS: Record<string, unknown> = {
 async function fuotaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
   const client = new IoTWirelessClient({ region: REGION, endpoint: emulator.url, credentials: emulator.credentials, maxAttempts: 1 });
   const random = seededRandom(p.seed);
-  const context = (): fuota.FuotaLifecycleContext => ({
+  const context = (phase: HandlerPhase): fuota.FuotaLifecycleContext => ({
     client,
     stacks: { status: async () => driver.stackStatus },
-    deadline: emulator.clock.now() + INVOCATION_BUDGET_MS,
+    deadline: invocationDeadline(phase, emulator.clock.now()),
     now: () => emulator.clock.now(),
     log: () => undefined,
     sleep: (ms) => emulator.clock.sleep(ms),
@@ -259,10 +261,10 @@ async function otaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
   const client = new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials });
   const documents = new JobDocumentStore({ region: REGION, endpoint: emulator.url, credentials });
   const random = seededRandom(p.seed);
-  const context = (): ota.OtaLifecycleContext => ({
+  const context = (phase: HandlerPhase): ota.OtaLifecycleContext => ({
     client,
     documents,
-    deadline: emulator.clock.now() + INVOCATION_BUDGET_MS,
+    deadline: invocationDeadline(phase, emulator.clock.now()),
     now: () => emulator.clock.now(),
     log: () => undefined,
     sleep: (ms) => emulator.clock.sleep(ms),
@@ -345,19 +347,15 @@ async function runOne(p: Plan, problems: string[]): Promise<RunResult> {
       if (response.Status !== 'FAILED') continue;
       figures.failuresSurfaced++;
       if (request.startsWith('rollback')) figures.failedRollbacks++;
-      if (explainingFault(response.Reason ?? '', emulator.journal)) continue;
+      const explained = explainingFault(response.Reason ?? '', emulator.journal);
+      if (explained && response.Reason?.includes('polling budget is spent')) {
+        figures.reportedWhenPollingBudgetSpent[explained.operation] = (figures.reportedWhenPollingBudgetSpent[explained.operation] ?? 0) + 1;
+      }
+      if (explained) continue;
       // An applied change whose answer was lost: the retry meets the change already made.
       const lost = p.call?.applied && p.call.transient && response.Reason?.startsWith(`${p.call.operation} failed`);
       if (lost) {
         figures.lostAnswerFailures[p.call!.operation] = (figures.lostAnswerFailures[p.call!.operation] ?? 0) + 1;
-        continue;
-      }
-      // A 5xx on every call of an operation isComplete makes: it asks to be called again each time
-      // (a transient error), so CloudFormation sees the Provider's timeout, not the service's message.
-      const persistent = p.call?.transient && p.call.times === Infinity && response.Reason?.startsWith('Operation timed out')
-        && emulator.journal.some((entry) => entry.operation === p.call!.operation && entry.fault !== undefined);
-      if (persistent) {
-        figures.timeoutsAfterPersistentFault[p.call!.operation] = (figures.timeoutsAfterPersistentFault[p.call!.operation] ?? 0) + 1;
         continue;
       }
       problems.push(`${label}: ${request} FAILED with a reason naming no injected fault: ${response.Reason}`);
@@ -477,6 +475,20 @@ describe('scripted lost answers', () => {
     expect(problems).toEqual([]);
     expect(result.responses.find(({ request }) => request.startsWith('create') && request.includes('Task1'))?.response)
       .toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('PutObject failed') });
+    expect(result.left).toEqual([]);
+  });
+});
+
+describe('a 5xx that never clears while isComplete polls', () => {
+  test.each(['fuota', 'ota'] as const)('%s: the Create fails with TagResource\'s own message when the polling budget is spent, and the rollback leaves nothing', async (service) => {
+    const problems: string[] = [];
+    const result = await runOne(scripted(service, 'TagResource', true, false, Infinity), problems);
+    expect(problems).toEqual([]);
+    const failed = result.responses.find(({ response }) => response.Status === 'FAILED')!;
+    expect(failed.request).toMatch(/^create Create (FuotaTask1|OtaTask1)$/);
+    expect(failed.response.Reason).toMatch(/^TagResource failed: InternalServerException: scripted 500 on TagResource \(still failing after .+ polling budget is spent\)$/);
+    // The waiter would have stopped at its 21st call; the handler gave up before.
+    expect(failed.response.polls).toBeLessThanOrEqual(21);
     expect(result.left).toEqual([]);
   });
 });

@@ -2,11 +2,12 @@
 // against a real HTTP endpoint: a loopback server standing in for IoT Wireless.
 import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import * as path from 'path';
+import { startLoopbackServer, stopLoopbackServers } from '../support/loopback-server';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'fuota', 'fuota-task-handler.lambda', 'index.js');
+
+afterEach(stopLoopbackServers);
 
 beforeAll(() => {
   if (!fs.existsSync(BUNDLE)) {
@@ -15,19 +16,10 @@ beforeAll(() => {
 });
 
 test('a Create runs through the bundled handler against a loopback IoT Wireless', async () => {
-  const requests: { method: string; url: string; body: any; authorization: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const authorization = String(req.headers.authorization);
-      requests.push({ method: req.method!, url: req.url!, body: body ? JSON.parse(body) : undefined, authorization });
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ Arn: 'arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/task-1', Id: 'task-1' }));
-    });
+  const server = await startLoopbackServer((_request, response) => {
+    response.writeHead(201, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ Arn: 'arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/task-1', Id: 'task-1' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   const event = {
     RequestType: 'Create',
@@ -56,28 +48,29 @@ test('a Create runs through the bundled handler against a loopback IoT Wireless'
         AWS_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'secret',
-        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+        AWS_ENDPOINT_URL: server.endpoint,
       },
     }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
-  try {
-    const stdout = await run;
-    const result = JSON.parse(stdout.slice(stdout.indexOf('RESULT') + 'RESULT'.length));
-    expect(result).toEqual({ PhysicalResourceId: 'task-1', Data: { Arn: 'arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/task-1', Id: 'task-1' } });
-    expect(requests).toHaveLength(1);
-    expect(requests[0].method).toBe('POST');
-    expect(requests[0].url).toBe('/fuota-tasks');
-    expect(requests[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/iotwireless\/aws4_request/);
-    expect(requests[0].body).toEqual({
-      ClientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/),
-      FirmwareUpdateImage: 's3://bucket/fw.bin',
-      FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-      LoRaWAN: { RfRegion: 'EU868' },
-      RedundancyPercent: 20,
-    });
-  } finally {
-    server.close();
-  }
+  const stdout = await run;
+  const result = JSON.parse(stdout.slice(stdout.indexOf('RESULT') + 'RESULT'.length));
+  expect(result).toEqual({
+    PhysicalResourceId: 'task-1',
+    Data: { Arn: 'arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/task-1', Id: 'task-1' },
+    // The stamp isComplete reads to know its polling budget (src/shared/polling-budget.ts).
+    PollingStartedAt: expect.any(String),
+  });
+  expect(server.requests).toHaveLength(1);
+  expect(server.requests[0].method).toBe('POST');
+  expect(server.requests[0].url).toBe('/fuota-tasks');
+  expect(server.requests[0].headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/iotwireless\/aws4_request/);
+  expect(JSON.parse(server.requests[0].body)).toEqual({
+    ClientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/),
+    FirmwareUpdateImage: 's3://bucket/fw.bin',
+    FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
+    LoRaWAN: { RfRegion: 'EU868' },
+    RedundancyPercent: 20,
+  });
 });
 
 test('the bundle loads with node alone', () => {

@@ -52,7 +52,12 @@ test('Create through the bundled handler stores the document and creates the tas
   };
   const result = await runBundle(event, 'onEvent');
   const [task] = [...fake.tasks.values()];
-  expect(result).toEqual({ PhysicalResourceId: task.TaskId, Data: { Arn: fake.taskArn(task.TaskId), Id: task.TaskId } });
+  expect(result).toEqual({
+    PhysicalResourceId: task.TaskId,
+    Data: { Arn: fake.taskArn(task.TaskId), Id: task.TaskId },
+    // The stamp isComplete reads to know its polling budget (src/shared/polling-budget.ts).
+    PollingStartedAt: expect.any(String),
+  });
   expect(fake.operations()).toEqual(['PutObject', 'CreateOtaTask']);
   const [key] = [...fake.objects.keys()];
   expect(fake.objects.get(key)).toBe('{"firmwareVersion":"3.1.0"}');

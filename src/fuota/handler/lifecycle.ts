@@ -27,6 +27,7 @@ import {
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
 import { isRollingBack } from '../../shared/cloudformation-stack-status';
+import { PollingBudgetSpentError, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
 import { FuotaTaskAttributes } from '../fuota-task.types';
@@ -89,6 +90,8 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
     return { IsComplete: true, Data: attributes(task) };
   } catch (error) {
     if (error instanceof ServiceCallError && error.transient) {
+      // Asking to be polled again when no poll is left would end in the waiter's bare "Operation timed out".
+      if (pollingBudgetSpent(event, ctx.now())) throw new PollingBudgetSpentError(error, event, ctx.now());
       ctx.log({ phase: 'isComplete', taskId: id, retryLater: error.message });
       return { IsComplete: false };
     }
@@ -106,7 +109,7 @@ async function onCreate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
   const created = await call(ctx, 'CreateFuotaTask', () => ctx.client.send(new CreateFuotaTaskCommand(request)));
   ctx.log({ operation: 'CreateFuotaTask', taskId: created.Id });
   const result: FuotaTaskAttributes = { Arn: created.Arn!, Id: created.Id! };
-  return { PhysicalResourceId: created.Id, Data: result };
+  return { PhysicalResourceId: created.Id, Data: result, ...pollingStart(ctx.now()) };
 }
 
 async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<OnEventResponse> {
@@ -124,7 +127,7 @@ async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
     await call(ctx, 'UpdateFuotaTask', () => ctx.client.send(new UpdateFuotaTaskCommand(request)));
     ctx.log({ operation: 'UpdateFuotaTask', taskId: id, fields });
   }
-  return { PhysicalResourceId: id, Data: attributes(task) };
+  return { PhysicalResourceId: id, Data: attributes(task), ...pollingStart(ctx.now()) };
 }
 
 async function onDelete(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<OnEventResponse> {

@@ -3,6 +3,7 @@ import { ManagedIntegrationsClient } from './managed-integrations-client';
 import { configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges } from './ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { clientToken } from '../../shared/client-token';
+import { PollingBudgetSpentError, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
@@ -52,6 +53,8 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
     return { IsComplete: true };
   } catch (error) {
     if (error instanceof ServiceCallError && error.transient) {
+      // Asking to be polled again when no poll is left would end in the waiter's bare "Operation timed out".
+      if (pollingBudgetSpent(event, ctx.now())) throw new PollingBudgetSpentError(error, event, ctx.now());
       ctx.log({ taskId: id, retryLater: error.message });
       return { IsComplete: false };
     }
@@ -78,7 +81,7 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   try {
     const created = await call(ctx, 'CreateOtaTask', () => ctx.client.createOtaTask({ ...spec.fields, S3Url: s3Url, ClientToken: token }));
     ctx.log({ operation: 'CreateOtaTask', taskId: created.TaskId });
-    return { PhysicalResourceId: created.TaskId, Data: { Arn: created.TaskArn, Id: created.TaskId } };
+    return { PhysicalResourceId: created.TaskId, Data: { Arn: created.TaskArn, Id: created.TaskId }, ...pollingStart(ctx.now()) };
   } catch (error) {
     // No task exists, so the document it would have used must not stay behind either.
     if (stored) await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
@@ -111,7 +114,7 @@ async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     await call(ctx, 'UpdateOtaTask', () => ctx.client.updateOtaTask({ Identifier: id, ...change }));
     ctx.log({ operation: 'UpdateOtaTask', taskId: id, fields: Object.keys(change) });
   }
-  return { PhysicalResourceId: id, Data: { Arn: live.TaskArn, Id: id } };
+  return { PhysicalResourceId: id, Data: { Arn: live.TaskArn, Id: id }, ...pollingStart(ctx.now()) };
 }
 
 /**
@@ -130,6 +133,11 @@ function previousSpec<T>(event: ProviderEvent, parse: (raw: unknown) => T, ctx: 
 /**
  * Deletes the task, then the document the library stored for it. A task already gone is success;
  * `LimitExceededException` (410) is reported as the service words it.
+ *
+ * The task goes first so that a refused delete (which a user may answer by keeping the resource)
+ * never leaves a live task without its document. The price: a Delete cut off between the two, whose
+ * retry finds the task already gone, cannot learn where the document was and leaves it in the
+ * library's bucket (a stray object, no task).
  */
 async function deleteTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const id = event.PhysicalResourceId!;
@@ -153,7 +161,8 @@ async function deleteTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
       ctx.log({ operation: 'DeleteObject', key: stored.key, leftBehind: (error as Error).message });
     }
   }
-  return { PhysicalResourceId: id };
+  // isComplete polls until the asynchronous delete has finished.
+  return { PhysicalResourceId: id, ...pollingStart(ctx.now()) };
 }
 
 async function isGone(id: string, ctx: OtaLifecycleContext): Promise<boolean> {

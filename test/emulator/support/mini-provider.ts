@@ -1,16 +1,29 @@
 // A tiny stand-in for the CDK Provider framework (onEvent + isComplete waiter), for one request at
 // a time, run in the emulator's virtual time. Used by the fault-injection and concurrency tests.
 import { VirtualClock } from '../../../emulator/clock';
+import { HandlerPhase } from '../../../src/shared/handler-phase';
+import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS } from '../../../src/shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../../src/shared/provider-events';
 
 /** The physical id the CDK Provider framework reports when onEvent fails on Create. */
 export const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
 
-/** Time between two isComplete calls (the Provider's queryInterval in these tests). */
-export const POLL_INTERVAL_MS = 30_000;
+/** Time between two isComplete calls: the library's queryInterval. */
+export const POLL_INTERVAL_MS = POLL_INTERVAL_SECONDS * 1000;
 
-/** Time each invocation has before its deadline. */
+/** The waiter's first isComplete call and its totalTimeout / queryInterval retries. */
+export const MAX_IS_COMPLETE_CALLS = 1 + POLLING_BUDGET_SECONDS / POLL_INTERVAL_SECONDS;
+
+/** Time an isComplete invocation has before its deadline: the library's 1-minute timeout less the handler's 10 s margin. */
 export const INVOCATION_BUDGET_MS = 50_000;
+
+/** Time an onEvent invocation has before its deadline: the library's 2-minute timeout less the handler's 10 s margin. */
+export const ON_EVENT_BUDGET_MS = 110_000;
+
+/** The deadline an invocation of `phase` starting at `now` has. */
+export function invocationDeadline(phase: HandlerPhase, now: number): number {
+  return now + (phase === 'onEvent' ? ON_EVENT_BUDGET_MS : INVOCATION_BUDGET_MS);
+}
 
 export interface LifecycleHandler<C> {
   onEvent(event: ProviderEvent, ctx: C): Promise<OnEventResponse>;
@@ -30,15 +43,17 @@ export interface CfnResponse {
 /**
  * Runs one CloudFormation request the way the Provider framework does: onEvent once, then
  * isComplete (first at once, then every POLL_INTERVAL_MS of virtual time) until it says complete
- * or `maxPolls` calls have been made. `context()` is called per invocation, so each gets its own
- * deadline, as a fresh Lambda invocation would.
+ * or `maxPolls` calls have been made, then "Operation timed out" as the framework's onTimeout
+ * answers. onEvent's whole answer is merged into the event isComplete gets, as the framework does.
+ * `context(phase)` is called per invocation, so each gets its own deadline, as a fresh Lambda
+ * invocation would.
  */
 export async function provide<C>(
   event: ProviderEvent,
   handler: LifecycleHandler<C>,
-  context: () => C,
+  context: (phase: HandlerPhase) => C,
   clock: VirtualClock,
-  maxPolls = 60,
+  maxPolls = MAX_IS_COMPLETE_CALLS,
 ): Promise<CfnResponse> {
   // The framework answers the Delete of a resource whose Create failed in onEvent by itself.
   if (event.RequestType === 'Delete' && event.PhysicalResourceId === CREATE_FAILED_MARKER) {
@@ -46,7 +61,7 @@ export async function provide<C>(
   }
   let result: OnEventResponse;
   try {
-    result = await handler.onEvent(event, context());
+    result = await handler.onEvent(event, context('onEvent'));
   } catch (error) {
     const physicalId = event.RequestType === 'Create' ? CREATE_FAILED_MARKER : event.PhysicalResourceId!;
     return { Status: 'FAILED', PhysicalResourceId: physicalId, Reason: (error as Error).message, polls: 0 };
@@ -57,7 +72,7 @@ export async function provide<C>(
     if (polls > 1) await clock.sleep(POLL_INTERVAL_MS);
     let answer: IsCompleteResponse;
     try {
-      answer = await handler.isComplete(completing, context());
+      answer = await handler.isComplete(completing, context('isComplete'));
     } catch (error) {
       return { Status: 'FAILED', PhysicalResourceId: physicalId, Reason: (error as Error).message, polls };
     }
@@ -65,7 +80,7 @@ export async function provide<C>(
       return { Status: 'SUCCESS', PhysicalResourceId: physicalId, Data: { ...result.Data, ...answer.Data }, polls };
     }
   }
-  return { Status: 'FAILED', PhysicalResourceId: physicalId, Reason: `Operation timed out after ${maxPolls} isComplete calls`, polls: maxPolls };
+  return { Status: 'FAILED', PhysicalResourceId: physicalId, Reason: 'Operation timed out', polls: maxPolls };
 }
 
 /**

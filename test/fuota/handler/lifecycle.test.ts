@@ -27,6 +27,8 @@ import { ProviderEvent } from '../../../src/shared/provider-events';
 
 const NOW = Date.parse('2030-06-01T12:00:00.000Z');
 const MINUTE = 60_000;
+/** The stamp onEvent adds for isComplete (polling-budget.ts): the time it answered. */
+const POLLING_STAMP = { PollingStartedAt: '2030-06-01T12:00:00.000Z' };
 const TASK_ID = '0f3c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f';
 const TASK_ARN = `arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/${TASK_ID}`;
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
@@ -257,6 +259,7 @@ describe('onEvent Create', () => {
     await expect(onEvent(createEvent(), context())).resolves.toStrictEqual({
       PhysicalResourceId: TASK_ID,
       Data: { Arn: TASK_ARN, Id: TASK_ID },
+      ...POLLING_STAMP,
     });
   });
 
@@ -627,7 +630,7 @@ describe('onEvent Update', () => {
 
     expect(sent()).toEqual(['GetFuotaTask', 'UpdateFuotaTask']);
     expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, RedundancyPercent: 30 }]);
-    expect(result).toStrictEqual({ PhysicalResourceId: TASK_ID, Data: { Arn: TASK_ARN, Id: TASK_ID } });
+    expect(result).toStrictEqual({ PhysicalResourceId: TASK_ID, Data: { Arn: TASK_ARN, Id: TASK_ID }, ...POLLING_STAMP });
   });
 
   test('sends several changed fields in one UpdateFuotaTask', async () => {
@@ -651,6 +654,7 @@ describe('onEvent Update', () => {
     await expect(onEvent(updateEvent(PROPS, PROPS), context())).resolves.toStrictEqual({
       PhysicalResourceId: TASK_ID,
       Data: { Arn: TASK_ARN, Id: TASK_ID },
+      ...POLLING_STAMP,
     });
     expect(sent()).toEqual(['GetFuotaTask']);
   });
@@ -742,6 +746,7 @@ describe('onEvent Update', () => {
     await expect(onEvent(updateEvent({ ...PROPS, Tags: [] }, PROPS), context())).resolves.toStrictEqual({
       PhysicalResourceId: TASK_ID,
       Data: { Arn: TASK_ARN, Id: TASK_ID },
+      ...POLLING_STAMP,
     });
     expect(sent()).toEqual(['GetFuotaTask']);
   });
@@ -964,6 +969,7 @@ describe('a started task while the stack rolls back', () => {
     await expect(onEvent(updateEvent(before, after), context())).resolves.toStrictEqual({
       PhysicalResourceId: TASK_ID,
       Data: { Arn: TASK_ARN, Id: TASK_ID },
+      ...POLLING_STAMP,
     });
     await expect(isComplete(updateEvent(before, after), context())).resolves.toStrictEqual({
       IsComplete: true,
@@ -1256,5 +1262,62 @@ describe('a fixed StartTime is compared to the second', () => {
     const props = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE + 1000).toISOString() };
 
     await expect(isComplete(updateEvent(props, props), context())).rejects.toThrow('IoT Wireless cannot reschedule it to 2030-06-01T13:00:01.000Z');
+  });
+});
+
+describe('the polling budget (a transient failure that never clears)', () => {
+  /** isComplete's event when onEvent answered `minutesAgo` minutes before NOW. */
+  const polledSince = (minutesAgo: number, props = PROPS): ProviderEvent =>
+    ({ ...createdEvent(props), PollingStartedAt: new Date(NOW - minutesAgo * MINUTE).toISOString() });
+
+  test('onEvent stamps the Create it answers with the time polling starts', async () => {
+    iot.on(CreateFuotaTaskCommand).resolves({ Id: TASK_ID, Arn: TASK_ARN });
+
+    await expect(onEvent(createEvent(), context({ now: () => NOW }))).resolves.toMatchObject({ PollingStartedAt: '2030-06-01T12:00:00.000Z' });
+  });
+
+  test('with polls left, a 5xx that outlasts the invocation asks to be polled again', async () => {
+    givenTask();
+    iot.on(TagResourceCommand).rejects(serverError());
+
+    // 9 minutes in, the invocation ends 20 s later: the next poll (30 s on) is still inside 10 minutes.
+    const result = await isComplete(polledSince(9), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+
+    expect(result).toStrictEqual({ IsComplete: false });
+  });
+
+  test.each([
+    ['InternalServerException', serverError, 'Internal failure'],
+    ['ThrottlingException', throttle, 'Rate exceeded'],
+  ])('when the next poll would fall past the budget, a lasting %s fails with the operation and the service\'s last message', async (name, makeError, message) => {
+    givenTask();
+    iot.on(TagResourceCommand).rejects(makeError());
+
+    const result = isComplete(polledSince(9.5), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+
+    await expect(result).rejects.toThrow(new Error(`TagResource failed: ${name}: ${message} (still failing after 9.8 minutes of ` +
+      'isComplete retries; the provider\'s 10-minute polling budget is spent)'));
+  });
+
+  test('an event without the stamp (a request an older handler began) is left to the waiter, as before', async () => {
+    givenTask();
+    iot.on(TagResourceCommand).rejects(serverError());
+
+    const result = await isComplete(createdEvent(), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+
+    expect(result).toStrictEqual({ IsComplete: false });
+  });
+
+  test('running out of invocation time while making progress is no failure, even at the end of the budget', async () => {
+    givenTask();
+    iot.on(TagResourceCommand).resolves({});
+    let time = NOW;
+    const now = () => time;
+    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).callsFake(() => { time += 30_000; return {}; });
+
+    const result = await isComplete(polledSince(9.9), context({ now, deadline: NOW + 20_000 }));
+
+    expect(result).toStrictEqual({ IsComplete: false });
+    expect(iot).toHaveReceivedCommandTimes(AssociateWirelessDeviceWithFuotaTaskCommand, 1);
   });
 });

@@ -8,6 +8,8 @@ import { ManagedIntegrationsClient } from '../../../src/ota/handler/managed-inte
 import { OnEventResponse, ProviderEvent } from '../../../src/shared/provider-events';
 
 const NOW = Date.parse('2030-06-01T12:00:00.000Z');
+/** The stamp onEvent adds for isComplete when it will poll (polling-budget.ts). */
+const POLLING_STAMP = { PollingStartedAt: expect.stringMatching(/^2030-06-01T12:/) };
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
 const TASK_TYPE = 'Custom::IoTManagedIntegrationsOtaTask';
 const CONFIGURATION_TYPE = 'Custom::IoTManagedIntegrationsOtaTaskConfiguration';
@@ -246,6 +248,7 @@ describe('onEvent Create with a JobDocument', () => {
     await expect(onEvent(createEvent(), context())).resolves.toStrictEqual({
       PhysicalResourceId: 'task1',
       Data: { Arn: fake.taskArn('task1'), Id: 'task1' },
+      ...POLLING_STAMP,
     });
   });
 
@@ -450,7 +453,7 @@ describe('onEvent Update in place', () => {
 
     const result = await onEvent(updateEvent(with_(PROPS, { Description: 'Firmware 3' }), PROPS, id), context());
 
-    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } });
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id }, ...POLLING_STAMP });
     expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
     expect(fake.calls('UpdateOtaTask')[0].url).toBe(`/ota-tasks/${id}`);
     expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 3' });
@@ -499,7 +502,7 @@ describe('onEvent Update in place', () => {
 
     const result = await onEvent(updateEvent(PROPS, PROPS, id), context());
 
-    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } });
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id }, ...POLLING_STAMP });
     expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
     expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 2' });
     expect(fake.tasks.get(id)!.Description).toBe('Firmware 2');
@@ -572,7 +575,7 @@ describe('onEvent Update that needs a new task', () => {
 
     expect(result.PhysicalResourceId).not.toBe(id);
     const newId = result.PhysicalResourceId!;
-    expect(result).toStrictEqual({ PhysicalResourceId: newId, Data: { Arn: fake.taskArn(newId), Id: newId } });
+    expect(result).toStrictEqual({ PhysicalResourceId: newId, Data: { Arn: fake.taskArn(newId), Id: newId }, ...POLLING_STAMP });
     expect(fake.operations()).toEqual(['GetOtaTask', 'PutObject', 'CreateOtaTask']);
     expect(fake.tasks.get(id)).toEqual(oldTask);
     const newTask = fake.tasks.get(result.PhysicalResourceId!)!;
@@ -629,7 +632,7 @@ describe('the rollback of a failed replacement', () => {
     const rollback = { ...updateEvent(PROPS, failedState, original), RequestId: 'rollback-7d1e2f3a' };
     const result = await onEvent(rollback, context());
 
-    expect(result).toStrictEqual({ PhysicalResourceId: original, Data: { Arn: fake.taskArn(original), Id: original } });
+    expect(result).toStrictEqual({ PhysicalResourceId: original, Data: { Arn: fake.taskArn(original), Id: original }, ...POLLING_STAMP });
     expect(fake.operations()).toEqual(['GetOtaTask']);
     expect(fake.tasks.get(original)).toEqual(before);
     expect(fake.tasks.size).toBe(2);
@@ -729,7 +732,7 @@ describe('OldResourceProperties that no longer parse', () => {
 
     const result = await onEvent(event('Update', with_(PROPS, { Description: 'Firmware 3' }), { OldResourceProperties: oldProps as any, PhysicalResourceId: id }), context());
 
-    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id } });
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id }, ...POLLING_STAMP });
     expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
     expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 3' });
     expect(logs).toContainEqual({ note: expect.stringMatching(/^previous properties ignored: Invalid OtaTask properties/) });
@@ -799,7 +802,7 @@ describe('onEvent Delete', () => {
     const id = await existingTask();
     const s3Url = fake.tasks.get(id)!.request.S3Url as string;
 
-    await expect(onEvent(deleteEvent(id), context())).resolves.toStrictEqual({ PhysicalResourceId: id });
+    await expect(onEvent(deleteEvent(id), context())).resolves.toStrictEqual({ PhysicalResourceId: id, ...POLLING_STAMP });
 
     expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteObject']);
     expect(fake.calls('DeleteOtaTask')[0].url).toBe(`/ota-tasks/${id}`);
@@ -826,7 +829,7 @@ describe('onEvent Delete', () => {
   });
 
   test('a task that is already gone is success', async () => {
-    await expect(onEvent(deleteEvent('task404'), context())).resolves.toStrictEqual({ PhysicalResourceId: 'task404' });
+    await expect(onEvent(deleteEvent('task404'), context())).resolves.toStrictEqual({ PhysicalResourceId: 'task404', ...POLLING_STAMP });
 
     expect(fake.operations()).toEqual(['GetOtaTask']);
     expect(logs).toContainEqual({ operation: 'DeleteOtaTask', taskId: 'task404', result: 'already gone' });
@@ -862,7 +865,7 @@ describe('onEvent Delete', () => {
     const key = jobKey(id);
     fake.fail('DeleteObject', 'every', refusal);
 
-    await expect(onEvent(deleteEvent(id), context())).resolves.toStrictEqual({ PhysicalResourceId: id });
+    await expect(onEvent(deleteEvent(id), context())).resolves.toStrictEqual({ PhysicalResourceId: id, ...POLLING_STAMP });
 
     expect(fake.operations()).toEqual(['GetOtaTask', 'DeleteOtaTask', 'DeleteObject']);
     expect(fake.tasks.size).toBe(0);
@@ -886,7 +889,7 @@ describe('onEvent Delete', () => {
     fake.fail('DeleteObject', 'every', failure(503, 'SlowDown', 'Please reduce your request rate.'));
 
     await expect(onEvent(deleteEvent(id), context({ ...advancingClock(5_000), deadline: NOW + 10_000 })))
-      .resolves.toStrictEqual({ PhysicalResourceId: id });
+      .resolves.toStrictEqual({ PhysicalResourceId: id, ...POLLING_STAMP });
     expect(fake.tasks.size).toBe(0);
     expect(fake.objects.size).toBe(1);
   });
@@ -1164,5 +1167,38 @@ describe('the fake itself', () => {
 
     expect(answer.status).toBe(403);
     expect(answer.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+});
+
+describe('the polling budget (a transient failure that never clears)', () => {
+  const MINUTE = 60_000;
+  const since = (minutesAgo: number) => ({ PollingStartedAt: new Date(NOW - minutesAgo * MINUTE).toISOString() });
+
+  test('with polls left, a 5xx on TagResource that outlasts the invocation asks to be polled again', async () => {
+    const created = await onEvent(createEvent(), context());
+    fake.fail('TagResource', 'every', internalError());
+
+    const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
+    await expect(isComplete({ ...completing(createEvent(), created), ...since(9) }, ctx)).resolves.toEqual({ IsComplete: false });
+  });
+
+  test('when the next poll would fall past the budget, a lasting 5xx on TagResource fails with the service\'s last message', async () => {
+    const created = await onEvent(createEvent(), context());
+    fake.fail('TagResource', 'every', internalError());
+
+    const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
+    const result = isComplete({ ...completing(createEvent(), created), ...since(9.5) }, ctx);
+
+    await expect(result).rejects.toThrow(/^TagResource failed: InternalServerException: .+ \(still failing after 9\.7 minutes of isComplete retries; the provider's 10-minute polling budget is spent\)$/);
+  });
+
+  test('a Delete whose GetOtaTask stays throttled to the end of the budget fails with the service\'s message', async () => {
+    const id = await existingTask();
+    const deleted = await onEvent(deleteEvent(id), context());
+    fake.fail('GetOtaTask', 'every', throttled());
+
+    const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
+    await expect(isComplete({ ...deleteEvent(id), ...deleted, ...since(9.9) }, ctx))
+      .rejects.toThrow(/^GetOtaTask failed: ThrottlingException: Rate exceeded \(still failing after/);
   });
 });
