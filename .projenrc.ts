@@ -71,9 +71,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/test/**/cdk.out/', '.ci/.node/', '*.tgz', '.jsii.tabl.json'],
 });
 
-// The example app and the local service emulator are repository code outside the package: lint
-// and type-check them with the tests.
-for (const dir of ['example', 'emulator']) {
+// The example app, the local service emulator and the benchmark are repository code outside the
+// package: lint and type-check them with the tests.
+for (const dir of ['example', 'emulator', 'bench']) {
   project.eslint?.addLintPattern(dir);
   project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
   new JsonFile(project, `${dir}/tsconfig.json`, {
@@ -103,6 +103,12 @@ for (const task of project.tasks.all) {
   const [step] = task.steps;
   const args = step.execArgs!.map((arg) => (arg.startsWith('--target=') ? '--target=node22' : arg));
   task.reset([...args, '--minify', '--main-fields=module,main'].join(' '));
+}
+
+// The npm package holds the library, its handler bundles and what Construct Hub reads (README,
+// API.md, .jsii, rosetta fixtures); repository tooling and the demo's cdk.out/ stay out of it.
+for (const path of ['/.ci/', '/cdk.out/', '/bench/', '/build-tools/', '/emulator/', '/example/']) {
+  project.addPackageIgnore(path);
 }
 
 // npm ci fails on the lock file projen writes unless unrs-resolver is pinned to this version.
@@ -162,5 +168,13 @@ const demo = project.addTask('demo', {
 });
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --project example/tsconfig.json example/demo.ts');
+
+// The benchmark against CfnFuotaTask and AwsCustomResource (bench/RESULTS.md). Figures, not tests:
+// it is never part of the build or the test task.
+const bench = project.addTask('bench', {
+  description: 'Measure FuotaTask against CfnFuotaTask and AwsCustomResource and write bench/RESULTS.md',
+});
+bench.spawn(project.bundler.bundleTask);
+bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 
 project.synth();

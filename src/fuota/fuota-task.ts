@@ -1,11 +1,9 @@
 import * as fs from 'fs';
 import {
   Annotations,
-  CustomResource,
   IResource,
   ITaggable,
   Lazy,
-  RemovalPolicy,
   Resource,
   Stack,
   TagManager,
@@ -31,7 +29,7 @@ import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { addTaskOutputs, newTaskResource, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
@@ -200,17 +198,17 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
 
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = newTaskResource(this, {
       serviceToken: provider.serviceToken,
       resourceType: FUOTA_TASK_RESOURCE_TYPE,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
       serviceTimeout: FuotaTaskProvider.SERVICE_TIMEOUT,
     });
     this.fuotaTaskId = resource.ref;
     this.fuotaTaskArn = resource.getAttString('Arn');
 
-    addTaskOutputs(this, props.outputs ?? true, { prefix: 'FuotaTask', what: 'FUOTA task', arn: this.fuotaTaskArn, id: this.fuotaTaskId });
+    addTaskOutputs(this, props.outputs ?? true, { arn: this.fuotaTaskArn, id: this.fuotaTaskId });
     warnOnRegionWithoutLoRaWAN(this);
   }
 }

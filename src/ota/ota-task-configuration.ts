@@ -1,4 +1,4 @@
-import { CustomResource, Duration, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Duration, IResource, Resource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkManagedIntegrationsRegion } from './managed-integrations-region';
 import { OtaFailureType } from './ota-enums';
@@ -7,7 +7,7 @@ import { OTA_TASK_CONFIGURATION_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty as num } from '../shared/property-values';
-import { refuseSnapshot } from '../shared/task-resource';
+import { newTaskResource, refuseSnapshot } from '../shared/task-resource';
 import { TaskResourceOptions } from '../shared/task-resource-options';
 
 /** An OTA task configuration of AWS IoT Managed Integrations. */
@@ -138,11 +138,11 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
       Description: props.description,
       PushConfig: renderPushConfig(props.pushConfig),
     };
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = newTaskResource(this, {
       serviceToken: OtaTaskProvider.getOrCreate(this, props.providerOptions).serviceToken,
       resourceType: OTA_TASK_CONFIGURATION_RESOURCE_TYPE,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
       serviceTimeout: OtaTaskProvider.SERVICE_TIMEOUT,
     });
     this.otaTaskConfigurationId = resource.ref;

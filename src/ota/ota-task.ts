@@ -1,11 +1,9 @@
 import {
   Annotations,
-  CustomResource,
   Duration,
   IResource,
   ITaggable,
   Lazy,
-  RemovalPolicy,
   Resource,
   Stack,
   TagManager,
@@ -24,7 +22,7 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { addTaskOutputs, newTaskResource, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** An OTA task of AWS IoT Managed Integrations. */
@@ -228,17 +226,17 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
 
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = newTaskResource(this, {
       serviceToken: provider.serviceToken,
       resourceType: OTA_TASK_RESOURCE_TYPE,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy,
       serviceTimeout: OtaTaskProvider.SERVICE_TIMEOUT,
     });
     this.otaTaskId = resource.ref;
     this.otaTaskArn = resource.getAttString('Arn');
 
-    addTaskOutputs(this, props.outputs ?? true, { prefix: 'OtaTask', what: 'OTA task', arn: this.otaTaskArn, id: this.otaTaskId });
+    addTaskOutputs(this, props.outputs ?? true, { arn: this.otaTaskArn, id: this.otaTaskId });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,6 +6,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HANDLER_PHASE_ENV, HandlerPhase } from './handler-phase';
 import { NagAcknowledgement } from './nag';
+import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS } from './polling-budget';
 import { TaskProviderOptions } from './task-provider-options';
 
 
@@ -16,9 +17,11 @@ const ON_EVENT_TIMEOUT = Duration.minutes(2);
  * so a long list of devices is worked through over several polls.
  */
 const IS_COMPLETE_TIMEOUT = Duration.minutes(1);
-const QUERY_INTERVAL = Duration.seconds(30);
+// The handlers' isComplete reads the same figures to fail with the service's words before the
+// waiter's bare "Operation timed out" (polling-budget.ts).
+const QUERY_INTERVAL = Duration.seconds(POLL_INTERVAL_SECONDS);
 /** How long the provider keeps polling isComplete: TOTAL_TIMEOUT / QUERY_INTERVAL attempts. */
-const TOTAL_TIMEOUT = Duration.minutes(10);
+const TOTAL_TIMEOUT = Duration.seconds(POLLING_BUDGET_SECONDS);
 
 /**
  * How long CloudFormation waits for a task resource. The Provider framework counts attempts, not
@@ -83,6 +86,10 @@ export function buildHandlerProvider(
     providerFunctionName: name('provider'),
     ...network,
   });
+  // Every task's ServiceToken names this function, so its logical id is the provider's own short,
+  // stack-unique id rather than the 51-character path-derived one: ~24 bytes less per task.
+  const entrypoint = provider.node.findChild('framework-onEvent').node.defaultChild as CfnResource;
+  entrypoint.overrideLogicalId(scope.node.id);
   if (options.permissionsBoundary) iam.PermissionsBoundary.of(scope).apply(options.permissionsBoundary);
   return { role, serviceToken: provider.serviceToken };
 }

@@ -21,8 +21,9 @@ export interface TaskResourceOptions {
 /** Options of the tasks (FUOTA and OTA), which also have stack outputs. */
 export interface TaskOptions extends TaskResourceOptions {
   /**
-   * Whether to add stack outputs with the task's ARN and id. A stack holds at most 200 outputs, so
-   * turn this off for stacks with many tasks.
+   * Whether to add stack outputs with the task's ARN and id, named after the task's logical id
+   * (`<id>Arn…` and `<id>Id…`). A stack holds at most 200 outputs, so turn this off for stacks with
+   * many tasks.
    * @default true
    */
   readonly outputs?: boolean;

@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CfnOutput, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, CfnResource, CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkStackOutputQuota, OUTPUTS_OWNER } from './outputs-quota';
 
@@ -21,11 +21,13 @@ export function taskIdFromArn(
  * The ARN and Id outputs of a task, and the stack-wide check that the outputs stay within
  * CloudFormation's limit (which names the tasks that could turn theirs off).
  */
-export function addTaskOutputs(task: Construct, enabled: boolean, outputs: { prefix: string; what: string; arn: string; id: string }): void {
+export function addTaskOutputs(task: Construct, enabled: boolean, outputs: { arn: string; id: string }): void {
   if (enabled) {
     (task as any)[OUTPUTS_OWNER] = true;
-    new CfnOutput(task, `${outputs.prefix}Arn`, { value: outputs.arn, description: `ARN of ${outputs.what} ${task.node.path}` });
-    new CfnOutput(task, `${outputs.prefix}Id`, { value: outputs.id, description: `Id of ${outputs.what} ${task.node.path}` });
+    // Named <task id>Arn and <task id>Id, without descriptions: the logical id already says what the
+    // output is, and every byte here repeats per task in a template CloudFormation caps at 1 MB.
+    new CfnOutput(task, 'Arn', { value: outputs.arn });
+    new CfnOutput(task, 'Id', { value: outputs.id });
   }
   checkStackOutputQuota(task, 'Set `outputs: false` on tasks whose ARN and id you do not need as outputs');
 }
@@ -35,4 +37,35 @@ export function refuseSnapshot(scope: Construct, policy: RemovalPolicy | undefin
   if (policy === RemovalPolicy.SNAPSHOT) {
     throw new Error(`${scope.node.path}: removalPolicy SNAPSHOT is not supported by ${what}: use DESTROY or RETAIN`);
   }
+}
+
+/** What a task's custom resource is made of. */
+export interface TaskResourceDefinition {
+  readonly serviceToken: string;
+  readonly resourceType: string;
+  readonly properties: object;
+  readonly removalPolicy: RemovalPolicy | undefined;
+  readonly serviceTimeout: Duration;
+}
+
+/**
+ * The custom resource of a task. DESTROY, the default, leaves DeletionPolicy and
+ * UpdateReplacePolicy out of the template: Delete is CloudFormation's own default for both, so the
+ * behaviour is the same and each task's template is smaller. RETAIN is written out.
+ */
+export function newTaskResource(scope: Construct, definition: TaskResourceDefinition): CustomResource {
+  const removalPolicy = definition.removalPolicy ?? RemovalPolicy.DESTROY;
+  const resource = new CustomResource(scope, 'Resource', {
+    serviceToken: definition.serviceToken,
+    resourceType: definition.resourceType,
+    properties: definition.properties as Record<string, unknown>,
+    removalPolicy,
+    serviceTimeout: definition.serviceTimeout,
+  });
+  if (removalPolicy === RemovalPolicy.DESTROY) {
+    const cfn = resource.node.defaultChild as CfnResource;
+    cfn.cfnOptions.deletionPolicy = undefined;
+    cfn.cfnOptions.updateReplacePolicy = undefined;
+  }
+  return resource;
 }

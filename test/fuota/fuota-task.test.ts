@@ -150,10 +150,16 @@ describe('tags', () => {
 });
 
 describe('removal policy', () => {
-  test('DESTROY by default', () => {
+  test('DESTROY by default, written as CloudFormation\'s own default: no policy attributes', () => {
     const stack = newStack();
     task(stack);
-    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: 'Delete' });
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+  });
+
+  test('an explicit DESTROY is the default too', () => {
+    const stack = newStack();
+    task(stack, { removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
   });
 
   test('RETAIN keeps the task: CloudFormation never calls Delete', () => {
@@ -270,6 +276,20 @@ describe('provider', () => {
     expect(many.lambdas).toBe(one.lambdas);
     expect(many.policies).toBe(one.policies);
     expect(many.policyBytes).toBe(one.policyBytes);
+  });
+
+  test('every task\'s ServiceToken names the framework\'s onEvent function by the provider\'s short logical id', () => {
+    const stack = newStack();
+    task(stack, {}, 'One');
+    task(stack, {}, 'Two');
+    const template = Template.fromStack(stack);
+    const tokens = Object.values(template.findResources(TASK_TYPE)).map((r) => r.Properties.ServiceToken);
+    expect(tokens).toEqual([
+      { 'Fn::GetAtt': ['CdkIotOtaTasksFuotaProvider', 'Arn'] },
+      { 'Fn::GetAtt': ['CdkIotOtaTasksFuotaProvider', 'Arn'] },
+    ]);
+    const entrypoint = template.findResources('AWS::Lambda::Function').CdkIotOtaTasksFuotaProvider;
+    expect(entrypoint.Properties.Description).toMatch(/onEvent/);
   });
 
   test('handler policy: FUOTA actions scoped to partition, account and region; PassRole only for the firmware role, only to IoT Wireless', () => {

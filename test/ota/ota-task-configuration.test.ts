@@ -64,6 +64,12 @@ test('shares the stack provider with OTA tasks', () => {
   expect(tokens[0]).toContain('CdkIotOtaTasksOtaProvider');
 });
 
+test('DESTROY by default, left to CloudFormation\'s own default', () => {
+  const stack = newStack();
+  config({}, stack);
+  Template.fromStack(stack).hasResource(CONFIG_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+});
+
 test('RETAIN is honoured, SNAPSHOT refused', () => {
   const stack = newStack();
   config({ removalPolicy: RemovalPolicy.RETAIN }, stack);

@@ -99,6 +99,12 @@ describe('task resource', () => {
     expect(Template.fromStack(off).findOutputs('*')).toEqual({});
   });
 
+  test('DESTROY by default, left to CloudFormation\'s own default', () => {
+    const stack = newStack();
+    task(stack);
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+  });
+
   test('RETAIN keeps the task; SNAPSHOT is refused', () => {
     const stack = newStack();
     task(stack, { removalPolicy: RemovalPolicy.RETAIN });
