@@ -6,7 +6,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HANDLER_PHASE_ENV, HandlerPhase } from './handler-phase';
 import { NagAcknowledgement } from './nag';
-import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS } from './polling-budget';
+import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS, WAITER_TOTAL_TIMEOUT_SECONDS } from './polling-budget';
 import { TaskProviderOptions } from './task-provider-options';
 
 
@@ -17,23 +17,18 @@ const ON_EVENT_TIMEOUT = Duration.minutes(2);
  * so a long list of devices is worked through over several polls.
  */
 const IS_COMPLETE_TIMEOUT = Duration.minutes(1);
-// The handlers' isComplete reads the same figures to fail with the service's words before the
-// waiter's bare "Operation timed out" (polling-budget.ts).
 const QUERY_INTERVAL = Duration.seconds(POLL_INTERVAL_SECONDS);
-/** How long the provider keeps polling isComplete: TOTAL_TIMEOUT / QUERY_INTERVAL attempts. */
-const TOTAL_TIMEOUT = Duration.seconds(POLLING_BUDGET_SECONDS);
+/** The waiter's count-based limit, set beyond the handlers' own time budget (polling-budget.ts). */
+const TOTAL_TIMEOUT = Duration.seconds(WAITER_TOTAL_TIMEOUT_SECONDS);
 
 /**
- * How long CloudFormation waits for a task resource. The Provider framework counts attempts, not
- * time (totalTimeout / queryInterval of them), and each attempt may take a whole isComplete timeout
- * plus the interval, so the worst case is onEvent + attempts x (isComplete + interval); a margin
- * on top makes sure the provider, not CloudFormation, reports the failure, with the task's real Id.
- * That is 35 minutes, well below CloudFormation's default hour.
+ * How long CloudFormation waits for a task resource: onEvent, then isComplete polls until the
+ * handlers' budget is spent, one more interval and one more isComplete call, which then completes or
+ * fails (polling-budget.ts), and a margin, so the provider, not CloudFormation, reports the failure,
+ * with the task's real Id. That is 25 minutes, below CloudFormation's default hour.
  */
-export const TASK_SERVICE_TIMEOUT = Duration.minutes(
-  ON_EVENT_TIMEOUT.toMinutes()
-  + (TOTAL_TIMEOUT.toSeconds() / QUERY_INTERVAL.toSeconds()) * (IS_COMPLETE_TIMEOUT.toSeconds() + QUERY_INTERVAL.toSeconds()) / 60
-  + 3,
+export const TASK_SERVICE_TIMEOUT = Duration.seconds(
+  ON_EVENT_TIMEOUT.toSeconds() + POLLING_BUDGET_SECONDS + POLL_INTERVAL_SECONDS + IS_COMPLETE_TIMEOUT.toSeconds() + 90,
 );
 
 /** Makes one of the projen-generated handler functions (they differ only in their bundle). */
@@ -87,7 +82,9 @@ export function buildHandlerProvider(
     ...network,
   });
   // Every task's ServiceToken names this function, so its logical id is the provider's own short,
-  // stack-unique id rather than the 51-character path-derived one: ~24 bytes less per task.
+  // stack-unique id rather than the 51-character path-derived one: ~24 bytes less per task. It must
+  // never change once published: CloudFormation documents a custom resource's ServiceToken as not
+  // updatable.
   const entrypoint = provider.node.findChild('framework-onEvent').node.defaultChild as CfnResource;
   entrypoint.overrideLogicalId(scope.node.id);
   if (options.permissionsBoundary) iam.PermissionsBoundary.of(scope).apply(options.permissionsBoundary);

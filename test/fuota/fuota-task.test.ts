@@ -87,16 +87,16 @@ describe('task resource', () => {
     expect(stack.resolve(t.fuotaTaskArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Task/), 'Arn'] });
   });
 
-  test('CloudFormation waits 35 minutes at most, longer than any handler runs', () => {
+  test('CloudFormation waits 25 minutes at most, longer than any handler runs', () => {
     const stack = newStack();
     task(stack);
     const template = Template.fromStack(stack);
-    template.hasResourceProperties(TASK_TYPE, { ServiceTimeout: '2100' });
+    template.hasResourceProperties(TASK_TYPE, { ServiceTimeout: '1500' });
     const timeouts = Object.values(template.findResources('AWS::Lambda::Function', {
       Properties: { Description: Match.stringLikeRegexp('IoT Wireless FUOTA custom resource') },
     })).map((fn) => fn.Properties.Timeout);
     expect(timeouts).toHaveLength(2);
-    for (const timeout of timeouts) expect(timeout).toBeLessThan(2100);
+    for (const timeout of timeouts) expect(timeout).toBeLessThan(1500);
   });
 });
 

@@ -34,7 +34,7 @@ test('sends every prop in the service shape, numbers as strings', () => {
       },
       TimeoutConfig: { InProgressTimeoutInMinutes: '120' },
     },
-    ServiceTimeout: '2100',
+    ServiceTimeout: '1500',
   });
   expect(stack.resolve(c.otaTaskConfigurationId)).toEqual({ Ref: expect.stringMatching(/^Config/) });
 });

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FirmwareImage, FuotaTask } from '../../src';
-import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS, PollingBudgetSpentError, pollingBudgetSpent, pollingStart } from '../../src/shared/polling-budget';
+import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS, pollAgain, pollingBudgetSpent, pollingStart } from '../../src/shared/polling-budget';
 
 const NOW = Date.parse('2030-06-01T12:00:00.000Z');
 const SECOND = 1000;
@@ -11,16 +11,12 @@ test('onEvent\'s stamp is the time it answered, in ISO 8601', () => {
   expect(pollingStart(NOW)).toEqual({ PollingStartedAt: '2030-06-01T12:00:00.000Z' });
 });
 
-// The waiter's last call comes no earlier than the budget after onEvent: a call ending later than
-// budget - interval may be the last.
 test.each([
   [0, false],
-  [569, false],
-  [570, false],
-  [571, true],
-  [600, true],
-  [1800, true],
-])('%i s after onEvent answered, the budget is spent: %s', (elapsedSeconds, spent) => {
+  [1199, false],
+  [1200, true],
+  [3600, true],
+])('%i s after onEvent answered, the 20-minute budget is spent: %s', (elapsedSeconds, spent) => {
   expect(pollingBudgetSpent(pollingStart(NOW), NOW + elapsedSeconds * SECOND)).toBe(spent);
 });
 
@@ -32,13 +28,14 @@ test.each([
   expect(pollingBudgetSpent(event, NOW + 3600 * SECOND)).toBe(false);
 });
 
-test('the failure keeps the operation and the service\'s message first, then says how long it was retried', () => {
-  const error = new PollingBudgetSpentError(new Error('TagResource failed: InternalServerException: boom'), pollingStart(NOW), NOW + 575 * SECOND);
-  expect(error.message).toBe('TagResource failed: InternalServerException: boom (still failing after 9.6 minutes of isComplete retries; ' +
-    'the provider\'s 10-minute polling budget is spent)');
+test('pollAgain: "not yet" inside the budget, a failure naming what was outstanding after it', () => {
+  expect(pollAgain(pollingStart(NOW), NOW + 1199 * SECOND, 'TagResource failed: InternalServerException: boom')).toEqual({ IsComplete: false });
+  expect(() => pollAgain(pollingStart(NOW), NOW + 1215 * SECOND, 'TagResource failed: InternalServerException: boom'))
+    .toThrow(new Error('TagResource failed: InternalServerException: boom (not done after 20.3 minutes of isComplete polls; ' +
+      'the provider\'s 20-minute budget is spent)'));
 });
 
-test('the budget is the provider\'s own: its waiter polls every POLL_INTERVAL_SECONDS, budget / interval times', () => {
+describe('the provider\'s waiter leaves the decision to the handler', () => {
   const stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
   new FuotaTask(stack, 'Fuota', { firmware: FirmwareImage.fromAsset(path.join(__dirname, '..', '..', 'example', 'firmware', 'sensor-v2.bin')) });
   const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
@@ -46,9 +43,15 @@ test('the budget is the provider\'s own: its waiter polls every POLL_INTERVAL_SE
   const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'arn')).join(''));
   const [retry] = definition.States['framework-isComplete-task'].Retry;
 
-  expect(retry).toMatchObject({
-    IntervalSeconds: POLL_INTERVAL_SECONDS,
-    MaxAttempts: POLLING_BUDGET_SECONDS / POLL_INTERVAL_SECONDS,
-    BackoffRate: 1,
+  test('it polls every POLL_INTERVAL_SECONDS, at a constant rate', () => {
+    expect(retry).toMatchObject({ IntervalSeconds: POLL_INTERVAL_SECONDS, BackoffRate: 1 });
+  });
+
+  test('its last call starts after the budget is spent, however fast the calls are, so the handler answers it', () => {
+    // Calls are at least an interval apart: the last of 1 + MaxAttempts starts MaxAttempts intervals in or later.
+    const earliestLastCall = retry.MaxAttempts * retry.IntervalSeconds;
+    expect(earliestLastCall).toBeGreaterThanOrEqual(POLLING_BUDGET_SECONDS);
+    // And not much later: a task that cannot finish fails soon after the budget.
+    expect(earliestLastCall).toBeLessThanOrEqual(POLLING_BUDGET_SECONDS + 2 * POLL_INTERVAL_SECONDS);
   });
 });

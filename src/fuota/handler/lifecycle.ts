@@ -27,7 +27,7 @@ import {
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
 import { isRollingBack } from '../../shared/cloudformation-stack-status';
-import { PollingBudgetSpentError, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
+import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
 import { FuotaTaskAttributes } from '../fuota-task.types';
@@ -89,15 +89,11 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
     await convergeStart(task, desired, previous, guard, ctx);
     return { IsComplete: true, Data: attributes(task) };
   } catch (error) {
-    if (error instanceof ServiceCallError && error.transient) {
-      // Asking to be polled again when no poll is left would end in the waiter's bare "Operation timed out".
-      if (pollingBudgetSpent(event, ctx.now())) throw new PollingBudgetSpentError(error, event, ctx.now());
+    // Throttling or a 5xx that outlasted this invocation, or work left at its deadline: poll again
+    // while the provider's budget lasts, then fail saying which (polling-budget.ts).
+    if ((error instanceof ServiceCallError && error.transient) || error instanceof OutOfTime) {
       ctx.log({ phase: 'isComplete', taskId: id, retryLater: error.message });
-      return { IsComplete: false };
-    }
-    if (error instanceof OutOfTime) {
-      ctx.log({ phase: 'isComplete', taskId: id, retryLater: error.message });
-      return { IsComplete: false };
+      return pollAgain(event, ctx.now(), error instanceof OutOfTime ? `FuotaTask ${id}: ${error.next} and later steps still to do` : error.message);
     }
     throw error;
   }
@@ -310,7 +306,7 @@ function wholeSeconds(date: Date): number {
  * idempotent and the next call diffs the live state again, so nothing done is repeated.
  */
 class OutOfTime extends Error {
-  constructor(next: string) {
+  constructor(public readonly next: string) {
     super(`no time left in this invocation for ${next}; the next isComplete goes on from the live state`);
     this.name = 'OutOfTime';
   }

@@ -3,7 +3,7 @@ import { ManagedIntegrationsClient } from './managed-integrations-client';
 import { configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges } from './ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { clientToken } from '../../shared/client-token';
-import { PollingBudgetSpentError, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
+import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
@@ -43,7 +43,9 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
   if (event.ResourceType === OTA_TASK_CONFIGURATION_RESOURCE_TYPE) return { IsComplete: true };
   const id = event.PhysicalResourceId!;
   try {
-    if (event.RequestType === 'Delete') return { IsComplete: await isGone(id, ctx) };
+    if (event.RequestType === 'Delete') {
+      return await isGone(id, ctx) ? { IsComplete: true } : pollAgain(event, ctx.now(), `DeleteOtaTask: task ${id} is still being deleted`);
+    }
     const desired = parseOtaTaskProperties(event.ResourceProperties);
     // After a replacement the new task has none of the old keys; untagging them is harmless.
     const previous = event.RequestType === 'Update' ? previousSpec(event, parseOtaTaskProperties, ctx) : undefined;
@@ -53,10 +55,9 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
     return { IsComplete: true };
   } catch (error) {
     if (error instanceof ServiceCallError && error.transient) {
-      // Asking to be polled again when no poll is left would end in the waiter's bare "Operation timed out".
-      if (pollingBudgetSpent(event, ctx.now())) throw new PollingBudgetSpentError(error, event, ctx.now());
       ctx.log({ taskId: id, retryLater: error.message });
-      return { IsComplete: false };
+      // Polled again while the provider's budget lasts, then failed with this error (polling-budget.ts).
+      return pollAgain(event, ctx.now(), error.message);
     }
     throw error;
   }

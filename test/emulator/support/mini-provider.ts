@@ -2,7 +2,7 @@
 // a time, run in the emulator's virtual time. Used by the fault-injection and concurrency tests.
 import { VirtualClock } from '../../../emulator/clock';
 import { HandlerPhase } from '../../../src/shared/handler-phase';
-import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS } from '../../../src/shared/polling-budget';
+import { POLL_INTERVAL_SECONDS, WAITER_TOTAL_TIMEOUT_SECONDS } from '../../../src/shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../../src/shared/provider-events';
 
 /** The physical id the CDK Provider framework reports when onEvent fails on Create. */
@@ -12,7 +12,7 @@ export const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CR
 export const POLL_INTERVAL_MS = POLL_INTERVAL_SECONDS * 1000;
 
 /** The waiter's first isComplete call and its totalTimeout / queryInterval retries. */
-export const MAX_IS_COMPLETE_CALLS = 1 + POLLING_BUDGET_SECONDS / POLL_INTERVAL_SECONDS;
+export const MAX_IS_COMPLETE_CALLS = 1 + WAITER_TOTAL_TIMEOUT_SECONDS / POLL_INTERVAL_SECONDS;
 
 /** Time an isComplete invocation has before its deadline: the library's 1-minute timeout less the handler's 10 s margin. */
 export const INVOCATION_BUDGET_MS = 50_000;

@@ -1265,7 +1265,7 @@ describe('a fixed StartTime is compared to the second', () => {
   });
 });
 
-describe('the polling budget (a transient failure that never clears)', () => {
+describe('the polling budget (isComplete may ask to be polled again for 20 minutes)', () => {
   /** isComplete's event when onEvent answered `minutesAgo` minutes before NOW. */
   const polledSince = (minutesAgo: number, props = PROPS): ProviderEvent =>
     ({ ...createdEvent(props), PollingStartedAt: new Date(NOW - minutesAgo * MINUTE).toISOString() });
@@ -1276,12 +1276,12 @@ describe('the polling budget (a transient failure that never clears)', () => {
     await expect(onEvent(createEvent(), context({ now: () => NOW }))).resolves.toMatchObject({ PollingStartedAt: '2030-06-01T12:00:00.000Z' });
   });
 
-  test('with polls left, a 5xx that outlasts the invocation asks to be polled again', async () => {
+  test('inside the budget, a 5xx that outlasts the invocation asks to be polled again', async () => {
     givenTask();
     iot.on(TagResourceCommand).rejects(serverError());
 
-    // 9 minutes in, the invocation ends 20 s later: the next poll (30 s on) is still inside 10 minutes.
-    const result = await isComplete(polledSince(9), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+    // The invocation ends 20 s later, still inside 20 minutes.
+    const result = await isComplete(polledSince(19.5), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
 
     expect(result).toStrictEqual({ IsComplete: false });
   });
@@ -1289,14 +1289,14 @@ describe('the polling budget (a transient failure that never clears)', () => {
   test.each([
     ['InternalServerException', serverError, 'Internal failure'],
     ['ThrottlingException', throttle, 'Rate exceeded'],
-  ])('when the next poll would fall past the budget, a lasting %s fails with the operation and the service\'s last message', async (name, makeError, message) => {
+  ])('once the budget is spent, a lasting %s fails with the operation and the service\'s last message', async (name, makeError, message) => {
     givenTask();
     iot.on(TagResourceCommand).rejects(makeError());
 
-    const result = isComplete(polledSince(9.5), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+    const result = isComplete(polledSince(19.9), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
 
-    await expect(result).rejects.toThrow(new Error(`TagResource failed: ${name}: ${message} (still failing after 9.8 minutes of ` +
-      'isComplete retries; the provider\'s 10-minute polling budget is spent)'));
+    await expect(result).rejects.toThrow(new Error(`TagResource failed: ${name}: ${message} (not done after 20.2 minutes of ` +
+      'isComplete polls; the provider\'s 20-minute budget is spent)'));
   });
 
   test('an event without the stamp (a request an older handler began) is left to the waiter, as before', async () => {
@@ -1308,16 +1308,29 @@ describe('the polling budget (a transient failure that never clears)', () => {
     expect(result).toStrictEqual({ IsComplete: false });
   });
 
-  test('running out of invocation time while making progress is no failure, even at the end of the budget', async () => {
+  test('running out of invocation time with work left is no failure inside the budget', async () => {
     givenTask();
     iot.on(TagResourceCommand).resolves({});
     let time = NOW;
     const now = () => time;
     iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).callsFake(() => { time += 30_000; return {}; });
 
-    const result = await isComplete(polledSince(9.9), context({ now, deadline: NOW + 20_000 }));
+    const result = await isComplete(polledSince(19), context({ now, deadline: NOW + 20_000 }));
 
     expect(result).toStrictEqual({ IsComplete: false });
     expect(iot).toHaveReceivedCommandTimes(AssociateWirelessDeviceWithFuotaTaskCommand, 1);
+  });
+
+  test('work still left when the budget is spent fails, naming the next step', async () => {
+    givenTask();
+    iot.on(TagResourceCommand).resolves({});
+    let time = NOW;
+    const now = () => time;
+    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).callsFake(() => { time += 30_000; return {}; });
+
+    const result = isComplete(polledSince(19.9), context({ now, deadline: NOW + 20_000 }));
+
+    await expect(result).rejects.toThrow(new Error(`FuotaTask ${TASK_ID}: AssociateWirelessDeviceWithFuotaTask and later steps still to do ` +
+      '(not done after 20.4 minutes of isComplete polls; the provider\'s 20-minute budget is spent)'));
   });
 });

@@ -1170,26 +1170,26 @@ describe('the fake itself', () => {
   });
 });
 
-describe('the polling budget (a transient failure that never clears)', () => {
+describe('the polling budget (isComplete may ask to be polled again for 20 minutes)', () => {
   const MINUTE = 60_000;
   const since = (minutesAgo: number) => ({ PollingStartedAt: new Date(NOW - minutesAgo * MINUTE).toISOString() });
 
-  test('with polls left, a 5xx on TagResource that outlasts the invocation asks to be polled again', async () => {
+  test('inside the budget, a 5xx on TagResource that outlasts the invocation asks to be polled again', async () => {
     const created = await onEvent(createEvent(), context());
     fake.fail('TagResource', 'every', internalError());
 
     const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
-    await expect(isComplete({ ...completing(createEvent(), created), ...since(9) }, ctx)).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete({ ...completing(createEvent(), created), ...since(19.5) }, ctx)).resolves.toEqual({ IsComplete: false });
   });
 
-  test('when the next poll would fall past the budget, a lasting 5xx on TagResource fails with the service\'s last message', async () => {
+  test('once the budget is spent, a lasting 5xx on TagResource fails with the service\'s last message', async () => {
     const created = await onEvent(createEvent(), context());
     fake.fail('TagResource', 'every', internalError());
 
     const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
-    const result = isComplete({ ...completing(createEvent(), created), ...since(9.5) }, ctx);
+    const result = isComplete({ ...completing(createEvent(), created), ...since(19.9) }, ctx);
 
-    await expect(result).rejects.toThrow(/^TagResource failed: InternalServerException: .+ \(still failing after 9\.7 minutes of isComplete retries; the provider's 10-minute polling budget is spent\)$/);
+    await expect(result).rejects.toThrow(/^TagResource failed: InternalServerException: .+ \(not done after 20\.1 minutes of isComplete polls; the provider's 20-minute budget is spent\)$/);
   });
 
   test('a Delete whose GetOtaTask stays throttled to the end of the budget fails with the service\'s message', async () => {
@@ -1198,7 +1198,17 @@ describe('the polling budget (a transient failure that never clears)', () => {
     fake.fail('GetOtaTask', 'every', throttled());
 
     const ctx = context({ ...advancingClock(5_000), deadline: NOW + 10_000 });
-    await expect(isComplete({ ...deleteEvent(id), ...deleted, ...since(9.9) }, ctx))
-      .rejects.toThrow(/^GetOtaTask failed: ThrottlingException: Rate exceeded \(still failing after/);
+    await expect(isComplete({ ...deleteEvent(id), ...deleted, ...since(19.9) }, ctx))
+      .rejects.toThrow(/^GetOtaTask failed: ThrottlingException: Rate exceeded \(not done after/);
+  });
+
+  test('a task still being deleted when the budget is spent fails saying so', async () => {
+    const id = await existingTask();
+    fake.lingerOnDelete(100);
+    const deleted = await onEvent(deleteEvent(id), context());
+
+    await expect(isComplete({ ...deleteEvent(id), ...deleted, ...since(10) }, context())).resolves.toEqual({ IsComplete: false });
+    await expect(isComplete({ ...deleteEvent(id), ...deleted, ...since(20) }, context()))
+      .rejects.toThrow(`DeleteOtaTask: task ${id} is still being deleted (not done after 20 minutes of isComplete polls; the provider's 20-minute budget is spent)`);
   });
 });
