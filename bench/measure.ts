@@ -64,32 +64,52 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** What one more task costs, from two synthesized sizes of the same variant. */
+/**
+ * What one more task costs. Template figures grow exactly linearly, so the two largest sizes give
+ * them; synth time and memory are noisy per run, so theirs is the least-squares slope over every run
+ * of every size given.
+ */
 export interface PerTask {
+  /** The smallest size of the slope's span. */
   readonly from: number;
+  /** The second-largest size: the template figures' span is templateFrom→to. */
+  readonly templateFrom: number;
   readonly to: number;
   readonly synthMs: number;
   readonly peakRssBytes: number;
   readonly metrics: { readonly [K in keyof TemplateMetrics]: number };
 }
 
-export function perTask(a: SizeResult, b: SizeResult): PerTask {
+/** `sizes`: the synthesized sizes of one variant, ascending, at least two. */
+export function perTask(sizes: readonly SizeResult[]): PerTask {
+  const [a, b] = sizes.slice(-2);
   const span = b.tasks - a.tasks;
   const metrics = {} as Record<keyof TemplateMetrics, number>;
   for (const key of Object.keys(b.metrics!) as (keyof TemplateMetrics)[]) {
     metrics[key] = (b.metrics![key] - a.metrics![key]) / span;
   }
+  const points = (pick: (s: SizeResult) => readonly number[]) => sizes.flatMap((s) => pick(s).map((y) => [s.tasks, y] as const));
   return {
-    from: a.tasks,
+    from: sizes[0].tasks,
+    templateFrom: a.tasks,
     to: b.tasks,
-    synthMs: (median(b.synthMs) - median(a.synthMs)) / span,
-    peakRssBytes: (median(b.peakRssBytes) - median(a.peakRssBytes)) / span,
+    synthMs: slope(points((s) => s.synthMs)),
+    peakRssBytes: slope(points((s) => s.peakRssBytes)),
     metrics,
   };
 }
 
-/** The two largest sizes at which the variant synthesized, or of `sizes` when given. */
-export function largestTwo(results: readonly SizeResult[], sizes?: readonly number[]): [SizeResult, SizeResult] | undefined {
-  const ok = results.filter((r) => r.metrics && (!sizes || sizes.includes(r.tasks))).sort((a, b) => a.tasks - b.tasks);
-  return ok.length >= 2 ? [ok[ok.length - 2], ok[ok.length - 1]] : undefined;
+/** Least-squares slope of y over x. */
+export function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return covariance / variance;
+}
+
+/** The sizes at which the variant synthesized, ascending; only those in `only` when given. */
+export function synthesized(results: readonly SizeResult[], only?: readonly number[]): SizeResult[] {
+  return results.filter((r) => r.metrics && (!only || only.includes(r.tasks))).sort((a, b) => a.tasks - b.tasks);
 }

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LifecycleCalls } from './api-calls';
 import { CodeSize, HandlerCode } from './handler-load';
-import { largestTwo, median, perTask, PerTask, SizeResult, Variant } from './measure';
+import { median, perTask, PerTask, SizeResult, synthesized, Variant } from './measure';
 import { Peer, PEER_NAMES } from './peers';
 import { taskLimits } from './quotas';
 
@@ -48,18 +48,21 @@ export function renderResults(run: BenchRun): string {
 
   push('## Targets', '');
   push('| Target | Measured | Verdict |', '|---|---|---|');
-  for (const row of targets(run, of)) push(`| ${row.target} | ${row.measured} | ${row.met ? 'met' : '**missed**'} |`);
+  for (const row of targets(run, of)) push(`| ${row.target} | ${row.measured} | ${row.met === undefined ? 'no target' : row.met ? 'met' : '**missed**'} |`);
   push('');
 
   push('## Per extra task', '');
-  push('From the two largest sizes at which the variant synthesized.', '');
-  push('| Variant | Sizes | Template bytes | Resources | Outputs | IAM policies | IAM policy bytes | Largest role inline chars | Lambda functions | Synth ms | Peak memory KB |');
+  push('Template figures from the two largest sizes at which the variant synthesized (they grow exactly linearly);',
+    'synth time and memory as the least-squares slope over every run of every size it synthesized. The spans',
+    'differ between variants (a peer that stops synthesizing early has a shorter one); the targets above compare',
+    'the same sizes of both peers.', '');
+  push('| Variant | Sizes (template; time) | Template bytes | Resources | Outputs | IAM policies | IAM policy bytes | Largest role inline chars | Lambda functions | Synth ms | Peak memory KB |');
   push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const variant of run.variants) {
-    const pair = largestTwo(of(variant));
-    if (!pair) continue;
-    const p = perTask(...pair);
-    push(`| ${label(variant)} | ${p.from}→${p.to} | ${int(p.metrics.templateBytes)} | ${dec(p.metrics.resources, 2)} | ${dec(p.metrics.outputs, 2)} | ${dec(p.metrics.iamPolicies, 2)} | ${int(p.metrics.iamPolicyBytes)} | ${int(p.metrics.largestRoleInlinePolicyChars)} | ${dec(p.metrics.lambdaFunctions, 2)} | ${dec(p.synthMs, 2)} | ${int(p.peakRssBytes / 1024)} |`);
+    const sizes = synthesized(of(variant));
+    if (sizes.length < 2) continue;
+    const p = perTask(sizes);
+    push(`| ${label(variant)} | ${p.templateFrom}→${p.to}; ${p.from}–${p.to} | ${int(p.metrics.templateBytes)} | ${dec(p.metrics.resources, 2)} | ${dec(p.metrics.outputs, 2)} | ${dec(p.metrics.iamPolicies, 2)} | ${int(p.metrics.iamPolicyBytes)} | ${int(p.metrics.largestRoleInlinePolicyChars)} | ${dec(p.metrics.lambdaFunctions, 2)} | ${dec(p.synthMs, 2)} | ${int(p.peakRssBytes / 1024)} |`);
   }
   push('');
 
@@ -69,9 +72,10 @@ export function renderResults(run: BenchRun): string {
     'the one crossed first.', '');
   push('| Variant | Crossed first | Then |', '|---|---|---|');
   for (const variant of run.variants) {
-    const pair = largestTwo(of(variant));
-    if (!pair) continue;
-    const [first, ...rest] = taskLimits({ tasks: pair[0].tasks, metrics: pair[0].metrics! }, { tasks: pair[1].tasks, metrics: pair[1].metrics! });
+    const sizes = synthesized(of(variant));
+    if (sizes.length < 2) continue;
+    const [a, b] = sizes.slice(-2);
+    const [first, ...rest] = taskLimits({ tasks: a.tasks, metrics: a.metrics! }, { tasks: b.tasks, metrics: b.metrics! });
     push(`| ${label(variant)} | ${first ? `${first.quota} after ${int(first.maxTasks)} tasks` : '-'} | ${rest.map((r) => `${r.quota} after ${int(r.maxTasks)}`).join('; ')} |`);
   }
   push('');
@@ -100,7 +104,11 @@ export function renderResults(run: BenchRun): string {
   for (const h of run.handlers) push(`| ${h.handler.name} | ${int(h.size.rawBytes)} | ${int(h.size.zippedBytes)} | ${range(h.loadMs, (n) => dec(n))} |`);
   push('', 'The AwsCustomResource handler ships small because the Lambda runtime provides the SDK; its cold start loads',
     'that SDK from the runtime instead, which is why its load counts both. This library bundles the SDK version it',
-    'was tested with, so nothing is installed or resolved at run time.', '');
+    'was tested with, so nothing is installed or resolved at run time.', '',
+    'Not in this comparison: a request to this library also passes through the CDK Provider framework\'s own',
+    'functions (onEvent, isComplete; about 10 KB of code that loads `@aws-sdk/client-lambda` and `client-sfn` from',
+    'the runtime, not installed in this repository) and its Step Functions waiter, which AwsCustomResource does not',
+    'have. Each of those is one more function that can start cold on a request; the rows above compare the handlers alone.', '');
 
   push('## API calls per lifecycle', '');
   push('This library: counted by the local service emulator while the replay runs the bundled handler as CloudFormation',
@@ -135,21 +143,22 @@ function machine(run: BenchRun): string[] {
 interface TargetRow {
   readonly target: string;
   readonly measured: string;
-  readonly met: boolean;
+  /** Undefined for a figure shown for reference, with no target. */
+  readonly met?: boolean;
 }
 
 function targets(run: BenchRun, of: (v: Variant) => SizeResult[]): TargetRow[] {
   const rows: TargetRow[] = [];
   const v = (peer: Peer, outputs: boolean) => ({ peer, outputs });
-  const increment = (variant: Variant, sizes?: readonly number[]): PerTask | undefined => {
-    const pair = largestTwo(of(variant), sizes);
-    return pair && perTask(...pair);
+  const increment = (variant: Variant, only?: readonly number[]): PerTask | undefined => {
+    const sizes = synthesized(of(variant), only);
+    return sizes.length >= 2 ? perTask(sizes) : undefined;
   };
-  // Ratios compare the same two sizes of both peers, so fixed costs cancel alike.
+  // Ratios compare the same sizes of both peers (all that both synthesized), so fixed costs cancel alike.
   const common = (a: Variant, b: Variant) => {
-    const ok = (variant: Variant) => new Set(of(variant).filter((s) => s.metrics).map((s) => s.tasks));
-    const both = [...ok(a)].filter((n) => ok(b).has(n)).sort((x, y) => x - y).slice(-2);
-    return both.length === 2 ? [increment(a, both)!, increment(b, both)!] as const : undefined;
+    const ok = (variant: Variant) => new Set(synthesized(of(variant)).map((s) => s.tasks));
+    const both = [...ok(a)].filter((n) => ok(b).has(n));
+    return both.length >= 2 ? [increment(a, both)!, increment(b, both)!] as const : undefined;
   };
 
   const lib = increment(v('library', false));
@@ -163,20 +172,27 @@ function targets(run: BenchRun, of: (v: Variant) => SizeResult[]): TargetRow[] {
   if (vsL1) {
     const [a, b] = vsL1;
     const ratio = a.metrics.templateBytes / b.metrics.templateBytes;
-    rows.push({ target: 'Template bytes per extra task ≤ 1.3× the L1\'s, outputs on', measured: `${int(a.metrics.templateBytes)} vs ${int(b.metrics.templateBytes)} B (N ${a.from}→${a.to}): ${dec(ratio, 2)}×`, met: ratio <= 1.3 });
+    rows.push({ target: 'Template bytes per extra task ≤ 1.3× the L1\'s, outputs on', measured: `${int(a.metrics.templateBytes)} vs ${int(b.metrics.templateBytes)} B (N ${a.templateFrom}→${a.to}): ${dec(ratio, 2)}×`, met: ratio <= 1.3 });
+  }
+  const offVsL1 = common(v('library', false), v('l1', false));
+  if (offVsL1) {
+    // No target; shown so the outputs, which cost both peers alike, do not flatter the ratio above.
+    const [a, b] = offVsL1;
+    const ratio = a.metrics.templateBytes / b.metrics.templateBytes;
+    rows.push({ target: 'Template bytes per extra task, outputs off (the ServiceToken and ServiceTimeout every custom resource carries)', measured: `${int(a.metrics.templateBytes)} vs ${int(b.metrics.templateBytes)} B: ${dec(ratio, 2)}×` });
   }
   const vsAcr = common(v('library', true), v('aws-custom-resource', true));
   if (vsAcr) {
     const [a, b] = vsAcr;
     const ratio = a.metrics.templateBytes / b.metrics.templateBytes;
-    rows.push({ target: 'Template bytes per extra task < ⅓ of AwsCustomResource\'s, outputs on', measured: `${int(a.metrics.templateBytes)} vs ${int(b.metrics.templateBytes)} B (N ${a.from}→${a.to}): ${dec(ratio, 2)}×`, met: ratio < 1 / 3 });
+    rows.push({ target: 'Template bytes per extra task < ⅓ of AwsCustomResource\'s, outputs on', measured: `${int(a.metrics.templateBytes)} vs ${int(b.metrics.templateBytes)} B (N ${a.templateFrom}→${a.to}): ${dec(ratio, 2)}×`, met: ratio < 1 / 3 });
   }
   for (const outputs of [true, false]) {
     const pair = common(v('library', outputs), v('l1', outputs));
     if (!pair) continue;
     const [a, b] = pair;
     const ratio = a.synthMs / b.synthMs;
-    rows.push({ target: `Synth time per extra task ≤ 2× the L1's, outputs ${outputs ? 'on' : 'off'}`, measured: `${dec(a.synthMs, 2)} vs ${dec(b.synthMs, 2)} ms (N ${a.from}→${a.to}): ${dec(ratio, 2)}×`, met: ratio <= 2 });
+    rows.push({ target: `Synth time per extra task ≤ 2× the L1's, outputs ${outputs ? 'on' : 'off'} (least-squares slope, N ${a.from}–${a.to})`, measured: `${dec(a.synthMs, 2)} vs ${dec(b.synthMs, 2)} ms: ${dec(ratio, 2)}×`, met: ratio <= 2 });
   }
 
   const off450 = of(v('library', false)).find((s) => s.tasks === 450);

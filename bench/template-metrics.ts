@@ -21,7 +21,8 @@ export interface TemplateMetrics {
 
 /**
  * IAM counts a role's inline policies together, without whitespace, against 10,240 characters.
- * Intrinsics are counted as written, which is close to (and below) what they resolve to.
+ * Intrinsics are counted as written, not as resolved: a joined partition reference is longer than
+ * the ARN it makes, a GetAtt shorter. The estimate is close, either way.
  */
 export function iamCharacters(document: unknown): number {
   return JSON.stringify(document).replace(/\s/g, '').length;

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { perTask, SizeResult, slope } from '../../bench/measure';
 import { buildBenchApp, BENCH_STACK, Peer } from '../../bench/peers';
 import { quotasCrossed, taskLimits } from '../../bench/quotas';
 import { iamCharacters, measureAssembly, TemplateMetrics } from '../../bench/template-metrics';
@@ -73,4 +74,16 @@ test('task limits extrapolate each quota linearly and list the first crossed fir
     { quota: 'resources (500)', maxTasks: 480 },
     { quota: 'template size (1 MB)', maxTasks: 1048 },
   ]);
+});
+
+test('per-task synth time is the least-squares slope over every run; template figures come from the two largest sizes', () => {
+  expect(slope([[0, 1], [10, 21], [20, 41]])).toBeCloseTo(2);
+  const size = (tasks: number, synthMs: number[], templateBytes: number): SizeResult => ({
+    variant: { peer: 'library', outputs: false }, tasks, synthMs, peakRssBytes: [1, 1], metrics: metrics({ templateBytes }), quotasCrossed: [],
+  });
+  // A noisy middle point moves the slope a little, not the two-point template increment.
+  const p = perTask([size(0, [100, 100], 1000), size(100, [150, 350], 1500), size(200, [300, 300], 2000)]);
+  expect(p.synthMs).toBeCloseTo(1);
+  expect(p.metrics.templateBytes).toBe(5);
+  expect([p.from, p.to]).toEqual([0, 200]);
 });
