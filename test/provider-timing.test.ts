@@ -29,7 +29,10 @@ test.each(['Custom::IoTWirelessFuotaTask', 'Custom::IoTManagedIntegrationsOtaTas
     // isComplete asks to be polled again only inside the budget (polling-budget.ts): the call after
     // the last "not yet" starts an interval later and completes or fails within its timeout.
     const worstCase = onEvent + POLLING_BUDGET_SECONDS + retry.IntervalSeconds + isComplete;
-    expect(serviceTimeout).toBeGreaterThan(worstCase);
+    // What the timeouts leave out: two Lambda inits (up to 10 s each), CloudFormation's delivery and
+    // the framework's cold starts, Step Functions latency, and the framework's response retries (~31 s).
+    const outsideTheTimeouts = 60;
+    expect(serviceTimeout).toBeGreaterThanOrEqual(worstCase + outsideTheTimeouts);
     expect(serviceTimeout).toBeLessThan(3600);
   },
 );

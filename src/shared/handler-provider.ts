@@ -24,8 +24,10 @@ const TOTAL_TIMEOUT = Duration.seconds(WAITER_TOTAL_TIMEOUT_SECONDS);
 /**
  * How long CloudFormation waits for a task resource: onEvent, then isComplete polls until the
  * handlers' budget is spent, one more interval and one more isComplete call, which then completes or
- * fails (polling-budget.ts), and a margin, so the provider, not CloudFormation, reports the failure,
- * with the task's real Id. That is 25 minutes, below CloudFormation's default hour.
+ * fails (polling-budget.ts), and 90 s for what the timeouts leave out (Lambda inits, CloudFormation's
+ * delivery, Step Functions latency, the framework's response retries), so the provider, not
+ * CloudFormation, reports the failure, with the task's real Id. That is 25 minutes, below
+ * CloudFormation's default hour.
  */
 export const TASK_SERVICE_TIMEOUT = Duration.seconds(
   ON_EVENT_TIMEOUT.toSeconds() + POLLING_BUDGET_SECONDS + POLL_INTERVAL_SECONDS + IS_COMPLETE_TIMEOUT.toSeconds() + 90,

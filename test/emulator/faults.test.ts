@@ -495,3 +495,37 @@ describe('a 5xx that never clears while isComplete polls', () => {
     expect(result.left).toEqual([]);
   });
 });
+
+describe('an OTA task whose deletion never finishes: quick polls, where the waiter\'s count could end the request first', () => {
+  test('the Delete fails with the handler\'s own reason once the budget is spent, never "Operation timed out"', async () => {
+    const emulator = await ServiceEmulator.start({ clockStart: NOW, otaDeletion: { polls: Infinity } });
+    const credentials = async () => ({ ...emulator.credentials });
+    const context = (phase: HandlerPhase): ota.OtaLifecycleContext => ({
+      client: new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials }),
+      documents: new JobDocumentStore({ region: REGION, endpoint: emulator.url, credentials }),
+      deadline: invocationDeadline(phase, emulator.clock.now()),
+      now: () => emulator.clock.now(),
+      log: () => undefined,
+      sleep: (ms) => emulator.clock.sleep(ms),
+      random: seededRandom(7),
+    });
+    try {
+      emulator.putObject(USER_BUCKET, USER_KEY, JSON.stringify({ firmware: { version: '2.0.0' } }));
+      const driver = new StackDriver<ota.OtaLifecycleContext>(emulator, ota, context, 7);
+      const props = { ...TASK_PROPS, S3Url: `s3://${USER_BUCKET}/${USER_KEY}` };
+      const id = await driver.create('OtaTask1', TASK_TYPE, props);
+      expect(id).toBeDefined();
+
+      expect(await driver.delete('OtaTask1', TASK_TYPE, props)).toBe(false);
+
+      const { response } = driver.responses[driver.responses.length - 1];
+      expect(response.Reason).toBe(`DeleteOtaTask: task ${id} is still being deleted (not done after 20 minutes of isComplete polls; the provider's 20-minute budget is spent)`);
+      // Each poll is quick (one GetOtaTask), so the polls are about an interval apart: the handler
+      // answered at the first poll past 20 minutes, two polls before the waiter's count would have run out.
+      expect(response.polls).toBe(41);
+      expect(MAX_IS_COMPLETE_CALLS).toBe(43);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
