@@ -203,7 +203,6 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
       resourceType: FUOTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
-      serviceTimeout: FuotaTaskProvider.SERVICE_TIMEOUT,
     });
     this.fuotaTaskId = resource.ref;
     this.fuotaTaskArn = resource.getAttString('Arn');

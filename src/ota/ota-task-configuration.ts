@@ -143,7 +143,6 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
       resourceType: OTA_TASK_CONFIGURATION_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
-      serviceTimeout: OtaTaskProvider.SERVICE_TIMEOUT,
     });
     this.otaTaskConfigurationId = resource.ref;
   }

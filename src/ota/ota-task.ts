@@ -231,7 +231,6 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
       resourceType: OTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
-      serviceTimeout: OtaTaskProvider.SERVICE_TIMEOUT,
     });
     this.otaTaskId = resource.ref;
     this.otaTaskArn = resource.getAttString('Arn');

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { buildHandlerProvider, HandlerFunctionFactory, ProviderOptionsRecord, TASK_SERVICE_TIMEOUT } from './handler-provider';
+import { buildHandlerProvider, HandlerFunctionFactory, ProviderOptionsRecord } from './handler-provider';
 import { TaskProviderOptions } from './task-provider-options';
 
 /** The handler functions of one service's provider. */
@@ -21,9 +21,6 @@ export interface TaskHandlers {
  * service's permissions.
  */
 export abstract class StackTaskProvider extends Construct {
-  /** How long CloudFormation waits for one task resource. */
-  public static readonly SERVICE_TIMEOUT = TASK_SERVICE_TIMEOUT;
-
   /**
    * The stack's provider with construct id `id`, made by `create` on first use. A later task may
    * leave `options` out; other options than the first task's fail synth.

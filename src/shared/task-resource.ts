@@ -1,5 +1,6 @@
-import { Arn, ArnFormat, CfnOutput, CfnResource, CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, CfnResource, CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { TASK_SERVICE_TIMEOUT } from './handler-provider';
 import { checkStackOutputQuota, OUTPUTS_OWNER } from './outputs-quota';
 
 /**
@@ -45,11 +46,11 @@ export interface TaskResourceDefinition {
   readonly resourceType: string;
   readonly properties: object;
   readonly removalPolicy: RemovalPolicy | undefined;
-  readonly serviceTimeout: Duration;
 }
 
 /**
- * The custom resource of a task. DESTROY, the default, leaves DeletionPolicy and
+ * The custom resource of a task, which CloudFormation waits for as long as the providers need
+ * (TASK_SERVICE_TIMEOUT). DESTROY, the default, leaves DeletionPolicy and
  * UpdateReplacePolicy out of the template: Delete is CloudFormation's own default for both, so the
  * behaviour is the same and each task's template is smaller. RETAIN is written out.
  */
@@ -60,7 +61,7 @@ export function newTaskResource(scope: Construct, definition: TaskResourceDefini
     resourceType: definition.resourceType,
     properties: definition.properties as Record<string, unknown>,
     removalPolicy,
-    serviceTimeout: definition.serviceTimeout,
+    serviceTimeout: TASK_SERVICE_TIMEOUT,
   });
   if (removalPolicy === RemovalPolicy.DESTROY) {
     const cfn = resource.node.defaultChild as CfnResource;

@@ -6,6 +6,7 @@
 // The one window the library cannot close (an applied create whose answer is lost for good) is
 // counted on its own, and allowed only in the runs scripted to open it.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { duplicates, orphans } from './support/leftovers';
 import { CfnResponse, CREATE_FAILED_MARKER, invocationDeadline, inVirtualTime, LifecycleHandler, MAX_IS_COMPLETE_CALLS, provide } from './support/mini-provider';
 import { CallFault, FaultAction, FaultOptions, seededRandom } from '../../emulator/faults';
 import { JournalEntry, ServiceEmulator } from '../../emulator/server';
@@ -293,34 +294,10 @@ async function otaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
   return { responses: driver.responses, alive: driver.alive };
 }
 
-/** What the emulator holds that no live resource owns, with a description each. */
-function orphans(emulator: ServiceEmulator, alive: Map<string, string>): string[] {
-  const live = new Set(alive.values());
-  const found: string[] = [];
-  for (const id of emulator.state.fuotaTasks.keys()) if (!live.has(id)) found.push(`FuotaTask ${id}`);
-  for (const id of emulator.state.otaTasks.keys()) if (!live.has(id)) found.push(`OtaTask ${id}`);
-  for (const id of emulator.state.otaTaskConfigurations.keys()) if (!live.has(id)) found.push(`OtaTaskConfiguration ${id}`);
-  const referenced = new Set([...emulator.state.otaTasks.values()]
-    .filter((task) => live.has(task.id))
-    .map((task) => String(task.fields.S3Url).replace(/^s3:\/\//, '')));
-  for (const location of emulator.state.s3Objects.keys()) {
-    if (location !== `${USER_BUCKET}/${USER_KEY}` && !referenced.has(location)) found.push(`S3 object ${location}`);
-  }
-  return found;
-}
-
 interface RunResult {
   readonly responses: { request: string; response: CfnResponse }[];
   /** What was left behind, known window included. */
   readonly left: string[];
-}
-
-function duplicates(emulator: ServiceEmulator): string[] {
-  const found: string[] = [];
-  if (emulator.state.fuotaTasks.size > 1) found.push(`${emulator.state.fuotaTasks.size} FUOTA tasks`);
-  if (emulator.state.otaTasks.size > 1) found.push(`${emulator.state.otaTasks.size} OTA tasks`);
-  if (emulator.state.otaTaskConfigurations.size > 1) found.push(`${emulator.state.otaTaskConfigurations.size} OTA task configurations`);
-  return found;
 }
 
 /** The injected fault a FAILED reason reports: its operation and the service's message, as answered. */
@@ -361,7 +338,7 @@ async function runOne(p: Plan, problems: string[]): Promise<RunResult> {
       problems.push(`${label}: ${request} FAILED with a reason naming no injected fault: ${response.Reason}`);
     }
 
-    const left = orphans(emulator, outcome.alive);
+    const left = orphans(emulator, new Set(outcome.alive.values()), [`${USER_BUCKET}/${USER_KEY}`]);
     if (left.length > 0) {
       // The known window: a create applied by the service whose answer never arrived (a refusal,
       // or a 5xx repeated until the retries ran out), so the library never learnt the id.

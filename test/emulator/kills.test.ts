@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Tags } from 'aws-cdk-lib';
+import { duplicates, orphans } from './support/leftovers';
 import { CREATE_FAILED_MARKER, ReplayResult, StackReplay } from '../../emulator/replay';
 import { ServiceEmulator } from '../../emulator/server';
 import { FirmwareImage, FuotaTask, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType } from '../../src';
@@ -154,25 +155,6 @@ const figures: Figures = {
 
 const bump = (counts: { [key: string]: number }, key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
 
-/** What the emulator holds that no resource CloudFormation holds owns. */
-function orphans(emulator: ServiceEmulator, replay: StackReplay): string[] {
-  const live = new Set([...replay.resources.values()].map((resource) => resource.physicalId));
-  const found: string[] = [];
-  for (const id of emulator.state.fuotaTasks.keys()) if (!live.has(id)) found.push(`FuotaTask ${id}`);
-  for (const id of emulator.state.otaTasks.keys()) if (!live.has(id)) found.push(`OtaTask ${id}`);
-  for (const id of emulator.state.otaTaskConfigurations.keys()) if (!live.has(id)) found.push(`OtaTaskConfiguration ${id}`);
-  const documents = new Set([...emulator.state.otaTasks.values()].filter((task) => live.has(task.id))
-    .map((task) => String(task.fields.S3Url).replace(/^s3:\/\//, '')));
-  for (const location of emulator.state.s3Objects.keys()) if (!documents.has(location)) found.push(`S3 object ${location}`);
-  return found;
-}
-
-function duplicates(emulator: ServiceEmulator): string[] {
-  const { fuotaTasks, otaTasks, otaTaskConfigurations } = emulator.state;
-  return [[fuotaTasks.size, 'FUOTA tasks'], [otaTasks.size, 'OTA tasks'], [otaTaskConfigurations.size, 'OTA task configurations']]
-    .filter(([size]) => (size as number) > 1).map(([size, kind]) => `${size} ${kind}`);
-}
-
 /** The service's view of the stack's task: its description and tags, to compare with the template CloudFormation holds. */
 function liveTask(emulator: ServiceEmulator): { description: unknown; tags: unknown } | undefined {
   const task = [...emulator.state.fuotaTasks.values(), ...emulator.state.otaTasks.values()][0];
@@ -234,7 +216,7 @@ async function runOne(p: Plan, assemblies: Assemblies, problems: string[]): Prom
     }
     bump(figures.endStates, replay.stackStatus);
 
-    const left = orphans(emulator, replay);
+    const left = orphans(emulator, new Set([...replay.resources.values()].map((resource) => resource.physicalId)));
     const window = p.stage === 'create' && p.phase === 'onEvent' ? KNOWN_WINDOW_LEFT[p.operation] : undefined;
     const knownWindow = window?.[p.applied ? 'applied' : 'notApplied'];
     if (knownWindow && knownWindow.length > 0) {

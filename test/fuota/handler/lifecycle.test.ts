@@ -1308,12 +1308,17 @@ describe('the polling budget (isComplete may ask to be polled again for 20 minut
     expect(result).toStrictEqual({ IsComplete: false });
   });
 
-  test('running out of invocation time with work left is no failure inside the budget', async () => {
+  /** A task whose device associations each take 30 s of the clock it returns: one fits a 20 s deadline, not two. */
+  function givenSlowAssociations(): () => number {
     givenTask();
     iot.on(TagResourceCommand).resolves({});
     let time = NOW;
-    const now = () => time;
     iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).callsFake(() => { time += 30_000; return {}; });
+    return () => time;
+  }
+
+  test('running out of invocation time with work left is no failure inside the budget', async () => {
+    const now = givenSlowAssociations();
 
     const result = await isComplete(polledSince(19), context({ now, deadline: NOW + 20_000 }));
 
@@ -1322,11 +1327,7 @@ describe('the polling budget (isComplete may ask to be polled again for 20 minut
   });
 
   test('work still left when the budget is spent fails, naming the next step', async () => {
-    givenTask();
-    iot.on(TagResourceCommand).resolves({});
-    let time = NOW;
-    const now = () => time;
-    iot.on(AssociateWirelessDeviceWithFuotaTaskCommand).callsFake(() => { time += 30_000; return {}; });
+    const now = givenSlowAssociations();
 
     const result = isComplete(polledSince(19.9), context({ now, deadline: NOW + 20_000 }));
 
