@@ -53,7 +53,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
     'fast-check',
-    'cdk-nag@2.38.2',
+    // cdk-nag 3 (what `npm install cdk-nag` gives, so README examples compile against it) and 2
+    // beside it (an npm alias): the unit tests scan the floor aws-cdk-lib with both majors; the
+    // latest-peers check scans the packed library with the newest aws-cdk-lib and cdk-nag.
+    'cdk-nag@3.0.2',
+    'cdk-nag-v2@npm:cdk-nag@2.38.2',
     '@cdklabs/cdk-validator-cfnguard',
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
@@ -73,7 +77,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // The example app, the local service emulator and the benchmark are repository code outside the
 // package: lint and type-check them with the tests.
-for (const dir of ['example', 'emulator', 'bench']) {
+for (const dir of ['example', 'emulator', 'bench', 'build-tools']) {
   project.eslint?.addLintPattern(dir);
   project.tsconfigDev.addInclude(`../${dir}/**/*.ts`);
   new JsonFile(project, `${dir}/tsconfig.json`, {
@@ -86,7 +90,7 @@ for (const dir of ['example', 'emulator', 'bench']) {
   });
 }
 project.eslint?.addOverride({
-  files: ['emulator/**/*.ts'],
+  files: ['emulator/**/*.ts', 'build-tools/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
 
@@ -106,10 +110,15 @@ for (const task of project.tasks.all) {
 }
 
 // The npm package holds the library, its handler bundles and what Construct Hub reads (README,
-// API.md, .jsii, rosetta fixtures); repository tooling and the demo's cdk.out/ stay out of it.
-for (const path of ['/.ci/', '/cdk.out/', '/bench/', '/build-tools/', '/emulator/', '/example/']) {
-  project.addPackageIgnore(path);
-}
+// API.md, .jsii, and the rosetta fixtures it compiles the examples with); npm adds package.json,
+// README and LICENSE itself. An allow-list: repository tooling, cdk.out/ and anything unforeseen at
+// the root stay out (test/package-files.test.ts checks the packed list). projen's .npmignore stays
+// only because jsii-pacmak writes one when none exists; inside the allow-list it removes nothing.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'assets/', '.jsii', 'API.md', 'rosetta/*.ts-fixture']);
+
+// The README's scan example imports cdk-nag, which is no dependency of the library: rosetta may use it
+// when it compiles the examples (here and on Construct Hub).
+project.package.addField('jsiiRosetta', { exampleDependencies: { 'cdk-nag': '^3.0.2' } });
 
 // npm ci fails on the lock file projen writes unless unrs-resolver is pinned to this version.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
@@ -131,6 +140,13 @@ project.addTask('integ:update', {
 });
 project.testTask.spawn(integ);
 
+// The packed library against the newest peers from the npm registry (build-tools/latest-peers):
+// after packaging, so it installs exactly what users get.
+const latestPeers = project.addTask('test:latest-peers', {
+  description: 'Install the packed tarball with the latest aws-cdk-lib and cdk-nag, synthesize the README examples and scan them',
+  exec: 'ts-node --project build-tools/tsconfig.json build-tools/latest-peers/check.ts',
+});
+
 // Packaging Python, Java, .NET and Go needs their registries and toolchains, which this machine
 // and CI do not reach; the release workflow (.github/workflows/release.yml) packages and publishes
 // them. The local and CI build packages JS and checks the other bindings as generated code.
@@ -143,6 +159,7 @@ codeOnly.exec('python3 -m compileall -q dist/code-only/python/src');
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 project.packageTask.spawn(codeOnly);
+project.packageTask.spawn(latestPeers);
 
 // API compatibility with the last published version (jsii-diff). Until a first version is on npm
 // there is nothing to compare with, so the check says so and passes.

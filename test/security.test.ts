@@ -9,7 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag-v2';
 import {
   FirmwareImage, FuotaTask, FuotaTaskStart, OtaFailureType, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType, RfRegion,
 } from '../src';

@@ -122,7 +122,7 @@ export function providerOptionsFingerprint(scope: Construct, options: TaskProvid
 
 /** cdk-nag findings on the Provider framework's own resources, the same for every provider. */
 export const PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS: NagAcknowledgement[] = [
-  { id: 'AwsSolutions-IAM4', reason: 'The CDK Provider framework\'s own functions use the AWSLambdaBasicExecutionRole managed policy for their logs.' },
+  { id: 'AwsSolutions-IAM4', reason: 'The CDK Provider framework\'s own functions and the handlers use AWS\'s Lambda execution-role managed policies for their logs (AWSLambdaBasicExecutionRole, or AWSLambdaVPCAccessExecutionRole when placed in a VPC).' },
   { id: 'AwsSolutions-L1', reason: 'The handlers run on Node.js 22, the runtime they are bundled and tested for; the Provider framework picks its own runtime.' },
   { id: 'AwsSolutions-SF1', reason: 'The Provider framework\'s waiter state machine only polls isComplete; its failures are reported to CloudFormation and logged by the handler functions.' },
   { id: 'AwsSolutions-SF2', reason: 'X-Ray tracing of the Provider framework\'s waiter state machine adds cost without insight: it only polls the isComplete handler.' },
