@@ -29,6 +29,7 @@ export const FUOTA_TASK_RULES = {
     type: 'string',
     maxLength: 332,
     pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
+    patternInWords: 'base64',
   },
   wirelessDeviceId: { field: 'wirelessDeviceIds', shape: 'WirelessDeviceId', type: 'string', maxLength: 256 },
   multicastGroupId: { field: 'multicastGroupIds', shape: 'MulticastGroupId', type: 'string', maxLength: 256 },

@@ -15,8 +15,9 @@ export class FuotaTaskStart {
   }
 
   /**
-   * Start at a fixed instant. It is checked at deployment, not at synth, to be at least 30 minutes
-   * ahead, so a pipeline that synthesizes early does not break.
+   * Start at a fixed instant. An instant already past at synth is refused then (it can never
+   * become valid); being at least 30 minutes ahead is checked at deployment, not at synth, so a
+   * pipeline that synthesizes early does not break.
    * @param time the start instant
    */
   public static at(time: Date): FuotaTaskStart {

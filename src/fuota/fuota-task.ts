@@ -17,6 +17,7 @@ import { FuotaTaskProvider } from './fuota-task-provider';
 import {
   FUOTA_FIRMWARE_MAX_BYTES,
   FUOTA_MIN_START_DELAY_SECONDS,
+  FUOTA_MIN_START_LEAD_MINUTES,
   FUOTA_TASK_MAX_TAGS,
   FUOTA_TASK_RULES,
   IOT_WIRELESS_LORAWAN_REGIONS,
@@ -111,7 +112,8 @@ export interface FuotaTaskProps extends TaskOptions {
   readonly multicastGroupIds?: string[];
 
   /**
-   * When to start the task. Once started, IoT Wireless accepts no changes to it.
+   * When to start the task. Once started, IoT Wireless accepts no changes to it and takes no more
+   * devices or groups, so a start needs `wirelessDeviceIds` or `multicastGroupIds`.
    * @default - the task is created but not started
    */
   readonly start?: FuotaTaskStart;
@@ -235,7 +237,7 @@ function validateProps(task: FuotaTask, props: FuotaTaskProps): void {
     Annotations.of(task).addWarningV2('cdk-iot-ota-tasks:fragmentSizeBytesWithDevices',
       'fragmentSizeBytes applies only to FUOTA tasks with multicast groups; IoT Wireless ignores it for individual devices');
   }
-  checkStart(path, props.start);
+  checkStart(path, props);
 }
 
 function checkIdList(path: string, rule: FieldRule, ids: string[] | undefined): void {
@@ -251,15 +253,31 @@ function checkIdList(path: string, rule: FieldRule, ids: string[] | undefined): 
   }
 }
 
-function checkStart(path: string, start: FuotaTaskStart | undefined): void {
-  if (start?.delay) {
+function checkStart(path: string, props: FuotaTaskProps): void {
+  const start = props.start;
+  if (!start) return;
+  if (start.delay) {
     const seconds = start.delay.toSeconds();
     if (!Token.isUnresolved(seconds) && seconds < FUOTA_MIN_START_DELAY_SECONDS) {
       throw new Error(`${path}: start FuotaTaskStart.afterDeployment must be at least 31 minutes (IoT Wireless needs the start 30 minutes ahead), got ${start.delay.toHumanString()}`);
     }
   }
-  if (start?.time && Number.isNaN(start.time.getTime())) {
+  if (start.time && Number.isNaN(start.time.getTime())) {
     throw new Error(`${path}: start FuotaTaskStart.at needs a valid date, got an invalid Date`);
+  }
+  // A date already past can never become valid; one in the near future is left to the handler's
+  // "30 minutes ahead" check at deployment, so a pipeline that synthesizes early does not break.
+  if (start.time && start.time.getTime() <= Date.now()) {
+    throw new Error(`${path}: start FuotaTaskStart.at(${start.time.toISOString()}) is already in the past at synth (${new Date().toISOString()}); IoT Wireless needs the start at least ${FUOTA_MIN_START_LEAD_MINUTES} minutes after the deployment: give a later date, or use FuotaTaskStart.afterDeployment`);
+  }
+
+  // IoT Wireless takes no devices or groups once a task has started: started empty, it never updates anything.
+  // Lists that are tokens are checked by the handler.
+  const devices = props.wirelessDeviceIds;
+  const groups = props.multicastGroupIds;
+  const known = (ids: string[] | undefined) => ids === undefined || !Token.isUnresolved(ids);
+  if (known(devices) && known(groups) && (devices?.length ?? 0) === 0 && (groups?.length ?? 0) === 0) {
+    throw new Error(`${path}: start needs wirelessDeviceIds or multicastGroupIds: IoT Wireless takes none once a task has started, so a task started empty could never update a device`);
   }
 }
 

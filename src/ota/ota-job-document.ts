@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { jsonViolation } from './json-document';
 import { OTA_JOB_DOCUMENT_MAX_BYTES } from './ota-task-rules';
 
 /** Where an OTA job document comes from, once bound to a task. */
@@ -38,7 +39,9 @@ export abstract class OtaJobDocument {
 
   /**
    * A JSON document you write in code; CDK tokens (e.g. a bucket name) are resolved at deployment.
-   * It is stored in the stack's job-document bucket.
+   * It is stored in the stack's job-document bucket. Values JSON cannot carry (`undefined`, `NaN`,
+   * `Infinity`, functions, symbols, bigints, class instances such as a `Map`) are refused at synth
+   * rather than dropped or turned into `null`.
    * @param document the job document
    */
   public static fromJson(document: { [key: string]: any }): OtaJobDocument {
@@ -93,6 +96,8 @@ class InlineJobDocument extends OtaJobDocument {
   }
 
   public bind(scope: Construct): OtaJobDocumentConfig {
+    const violation = jsonViolation(this.document);
+    if (violation) throw new Error(`${scope.node.path}: jobDocument ${violation}`);
     // toJsonString keeps tokens: they become part of an Fn::Join resolved at deployment, and the
     // handler checks the size of the resolved document.
     const content = Stack.of(scope).toJsonString(this.document);

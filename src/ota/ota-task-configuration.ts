@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { checkManagedIntegrationsRegion } from './managed-integrations-region';
 import { OtaFailureType } from './ota-enums';
 import { OtaTaskProvider } from './ota-task-provider';
-import { OTA_TASK_CONFIGURATION_RULES } from './ota-task-rules';
+import { OTA_TASK_CONFIGURATION_RULES, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty as num } from '../shared/property-values';
@@ -148,9 +148,7 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
   }
 }
 
-const OTA_TASK_CONFIGURATION_ID_RULE: FieldRule = {
-  field: 'otaTaskConfigurationId', shape: 'OtaTaskConfigurationId', type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9]*$',
-};
+const OTA_TASK_CONFIGURATION_ID_RULE: FieldRule = { ...OTA_TASK_RULES.taskConfigurationId, field: 'otaTaskConfigurationId' };
 
 function validate(path: string, props: OtaTaskConfigurationProps): void {
   const R = OTA_TASK_CONFIGURATION_RULES;

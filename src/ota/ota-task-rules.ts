@@ -1,7 +1,16 @@
 import { FieldRule } from '../shared/constraints';
 
+/** The characters of `OtaDescription` and `OtaTaskConfigurationName`, in words. */
+const LETTERS_DIGITS_SPACES_DASHES = 'letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation)';
+
 const DESCRIPTION: FieldRule = {
-  field: 'description', shape: 'OtaDescription', type: 'string', minLength: 1, maxLength: 256, pattern: '^[0-9A-Za-z_\\- ]+$',
+  field: 'description',
+  shape: 'OtaDescription',
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[0-9A-Za-z_\\- ]+$',
+  patternInWords: LETTERS_DIGITS_SPACES_DASHES,
 };
 
 /**
@@ -13,11 +22,28 @@ export const OTA_TASK_RULES = {
   description: DESCRIPTION,
   s3Url: { field: 'jobDocument', shape: 'S3Url', type: 'string', minLength: 1, maxLength: 1000 },
   taskConfigurationId: {
-    field: 'taskConfiguration', shape: 'OtaTaskConfigurationId', type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9]*$',
+    field: 'taskConfiguration',
+    shape: 'OtaTaskConfigurationId',
+    type: 'string',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[a-zA-Z0-9]*$',
+    patternInWords: 'letters (A-Z, a-z) and digits only',
   },
   otaType: { field: 'otaType', shape: 'OtaType', type: 'string', allowed: ['ONE_TIME', 'CONTINUOUS'] },
   protocol: { field: 'protocol', shape: 'OtaProtocol', type: 'string', allowed: ['HTTP'] },
   otaMechanism: { field: 'otaMechanism', shape: 'OtaMechanism', type: 'string', allowed: ['PUSH'] },
+  // The model types Target as bare strings; the developer guide's targets are managed-thing ARNs,
+  // whose form the model states as ManagedThingArn (what CreateManagedThing and GetManagedThing return).
+  target: {
+    field: 'targets',
+    shape: 'ManagedThingArn',
+    type: 'string',
+    minLength: 32,
+    maxLength: 1011,
+    pattern: '^arn:aws:iotmanagedintegrations:[0-9a-zA-Z-]+:[0-9]+:managed-thing/([0-9a-zA-Z:_-])+$',
+    patternInWords: 'a managed-thing ARN (arn:aws:iotmanagedintegrations:<region>:<account>:managed-thing/<id>, the id made of letters, digits, :, _ and -)',
+  },
   otaTargetQueryString: { field: 'otaTargetQueryString', shape: 'OtaTargetQueryString', type: 'string' },
   endBehavior: {
     field: 'scheduling.endBehavior', shape: 'SchedulingConfigEndBehavior', type: 'string', allowed: ['STOP_ROLLOUT', 'CANCEL', 'FORCE_CANCEL'],
@@ -39,7 +65,13 @@ export const OTA_TASK_RULES = {
 /** Constraints of CreateOtaTaskConfiguration and its PushConfig. */
 export const OTA_TASK_CONFIGURATION_RULES = {
   name: {
-    field: 'otaTaskConfigurationName', shape: 'OtaTaskConfigurationName', type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9-_ ]+$',
+    field: 'otaTaskConfigurationName',
+    shape: 'OtaTaskConfigurationName',
+    type: 'string',
+    minLength: 1,
+    maxLength: 128,
+    pattern: '^[A-Za-z0-9-_ ]+$',
+    patternInWords: LETTERS_DIGITS_SPACES_DASHES,
   },
   description: DESCRIPTION,
   abortFailureType: {

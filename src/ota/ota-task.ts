@@ -17,8 +17,9 @@ import { OtaEndBehavior, OtaMechanism, OtaProtocol, OtaRetryFailureType, OtaType
 import { OtaJobDocument } from './ota-job-document';
 import { IOtaTaskConfiguration } from './ota-task-configuration';
 import { OtaTaskProvider } from './ota-task-provider';
-import { OTA_SCHEDULE_TIME_PATTERN, OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
+import { OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.types';
+import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
@@ -56,7 +57,7 @@ export interface OtaSchedulingConfig {
    */
   readonly startTime?: string;
   /**
-   * When the rollout ends, in the same form as `startTime`.
+   * When the rollout ends, in the same form as `startTime` and later than it.
    * @default - no end
    */
   readonly endTime?: string;
@@ -239,8 +240,6 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
   }
 }
 
-const SCHEDULE_TIME = new RegExp(OTA_SCHEDULE_TIME_PATTERN);
-
 function validateProps(path: string, props: OtaTaskProps): void {
   const R = OTA_TASK_RULES;
   const check = (rule: FieldRule, value: unknown) => {
@@ -256,11 +255,13 @@ function validateProps(path: string, props: OtaTaskProps): void {
   checkTargeting(path, props);
 
   const scheduling = props.scheduling;
-  for (const [field, value] of [['scheduling.startTime', scheduling?.startTime], ['scheduling.endTime', scheduling?.endTime]] as const) {
-    if (value !== undefined && !Token.isUnresolved(value) && !SCHEDULE_TIME.test(value)) {
-      throw new Error(`${path}: ${field} must be a date-time such as 2027-01-15T02:00 (seconds and a zone optional), got ${JSON.stringify(value)}`);
-    }
-  }
+  const known = (value: string | undefined) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
+  const startTime = known(scheduling?.startTime);
+  const endTime = known(scheduling?.endTime);
+  const scheduleViolation = (startTime === undefined ? undefined : scheduleTimeViolation('scheduling.startTime', startTime))
+    ?? (endTime === undefined ? undefined : scheduleTimeViolation('scheduling.endTime', endTime))
+    ?? scheduleOrderViolation(startTime, endTime);
+  if (scheduleViolation) throw new Error(`${path}: ${scheduleViolation}`);
   check(R.endBehavior, scheduling?.endBehavior);
   for (const window of scheduling?.maintenanceWindows ?? []) {
     check(R.maintenanceWindowStartTime, window.startTime);
@@ -304,6 +305,7 @@ function checkTargeting(path: string, props: OtaTaskProps): void {
   for (const target of targets) {
     if (Token.isUnresolved(target)) continue;
     if (target.trim() === '') throw new Error(`${path}: targets must not contain an empty string`);
+    assertRule(path, OTA_TASK_RULES.target, target);
     if (seen.has(target)) throw new Error(`${path}: targets lists ${JSON.stringify(target)} twice`);
     seen.add(target);
   }

@@ -3,7 +3,22 @@
  * `@enum`). The same rule checks a construct prop at synth time and a token-valued property again
  * in the handler, so both reject exactly the same values.
  */
-export interface FieldRule {
+export type FieldRule = FieldConstraints & FieldPattern;
+
+/**
+ * A pattern always comes with its reading in words: a user is told the rule ("base64"), never
+ * shown the regular expression.
+ */
+export type FieldPattern =
+  | { readonly pattern?: undefined; readonly patternInWords?: undefined }
+  | {
+    readonly pattern: string;
+    /** What the pattern allows, read after "must be": `base64`, `letters (A-Z, a-z) and digits only`. */
+    readonly patternInWords: string;
+  };
+
+/** Everything a rule states but its pattern. */
+export interface FieldConstraints {
   /** The name the user wrote: the construct prop, e.g. `redundancyPercent`. */
   readonly field: string;
   /** The model shape the rule comes from, e.g. `RedundancyPercent` (checked by the drift test). */
@@ -12,7 +27,6 @@ export interface FieldRule {
   readonly type: 'string' | 'integer' | 'double';
   readonly minLength?: number;
   readonly maxLength?: number;
-  readonly pattern?: string;
   readonly min?: number;
   readonly max?: number;
   readonly allowed?: readonly string[];
@@ -68,18 +82,26 @@ function stringViolation(rule: FieldRule, value: unknown): string | undefined {
   if (rule.allowed && !rule.allowed.includes(value)) {
     return `must be one of ${rule.allowed.join(', ')}, got ${show(value)}`;
   }
-  const min = rule.minLength ?? 0;
-  const max = rule.maxLength;
+  // A value of the wrong form hears the whole rule (form and length); one of the right form but
+  // the wrong length hears its count.
+  if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(value)) {
+    const range = lengthRange(rule);
+    return `must be ${rule.patternInWords}${range ? `, ${range} characters` : ''}, got ${show(value)}`;
+  }
   // Smithy's @length counts Unicode code points; String#length counts UTF-16 units (an emoji is 2).
   const length = [...value].length;
-  if (length < min || (max !== undefined && length > max)) {
-    const range = max === undefined ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min} to ${max}`;
-    return `must be ${range} characters long, got ${length} characters (${show(value)})`;
-  }
-  if (rule.pattern && !new RegExp(rule.pattern).test(value)) {
-    return `must match ${rule.pattern}, got ${show(value)}`;
+  if (length < (rule.minLength ?? 0) || (rule.maxLength !== undefined && length > rule.maxLength)) {
+    return `must be ${lengthRange(rule)} characters long, got ${length} characters (${show(value)})`;
   }
   return undefined;
+}
+
+/** "at most 332", "1 to 256", "at least 1", or undefined when the length is free. */
+function lengthRange(rule: FieldRule): string | undefined {
+  const min = rule.minLength ?? 0;
+  const max = rule.maxLength;
+  if (max === undefined) return min === 0 ? undefined : `at least ${min}`;
+  return min === 0 ? `at most ${max}` : `${min} to ${max}`;
 }
 
 /** Quotes a value for an error message, shortened so a 4 KB CloudFormation response still fits. */

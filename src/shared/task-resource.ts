@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CfnOutput, CfnResource, CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Arn, ArnComponents, ArnFormat, CfnOutput, CfnResource, CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TASK_SERVICE_TIMEOUT } from './handler-provider';
 import { checkStackOutputQuota, OUTPUTS_OWNER } from './outputs-quota';
@@ -10,12 +10,18 @@ import { checkStackOutputQuota, OUTPUTS_OWNER } from './outputs-quota';
 export function taskIdFromArn(
   scope: Construct, id: string, arn: string, expected: { service: string; resource: string; form: string },
 ): string {
-  const components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-  const matches = components.service === expected.service && components.resource === expected.resource && Boolean(components.resourceName);
+  // Arn.split throws its own message, without the construct's path, on a string that is no ARN at all.
+  let components: ArnComponents | undefined;
+  try {
+    components = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  } catch {
+    components = undefined;
+  }
+  const matches = components?.service === expected.service && components.resource === expected.resource && Boolean(components.resourceName);
   if (!Token.isUnresolved(arn) && !matches) {
     throw new Error(`${scope.node.path}/${id}: expected ${expected.form}, got ${JSON.stringify(arn)}`);
   }
-  return components.resourceName!;
+  return components!.resourceName!;
 }
 
 /**

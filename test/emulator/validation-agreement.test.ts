@@ -20,8 +20,10 @@
 //
 // Not generated (so not compared here), each for a stated reason:
 // - FuotaTask `start`: the 31-minute minimum is StartFuotaTask's timing semantics (the service
-//   wants the start 30 minutes ahead of the call), not a model constraint; FuotaTaskStart.at() is
-//   checked at deploy time on purpose. test/fuota covers both.
+//   wants the start 30 minutes ahead of the call), and a start needing devices or groups is the
+//   service's "none after the start", neither a model constraint; FuotaTaskStart.at() is refused at
+//   synth only when already past and otherwise checked at deploy time on purpose. test/fuota
+//   covers them all.
 // - Tags: checked by a node validation at synth (so Tags.of() aspects are seen), not in the
 //   constructor; test/fuota/fuota-task.test.ts and test/ota/ota-task.test.ts cover them.
 // - Durations with fractional seconds: CDK's Duration.toSeconds() throws on them before the
@@ -278,6 +280,8 @@ const targets: fc.Arbitrary<string[]> = fc.oneof(
   { arbitrary: fc.array(stringOfLengths([1, 8]).map((id) => THING + id), { minLength: 1, maxLength: 3 }), weight: 6 },
   { arbitrary: fc.constantFrom(0, 99, 100, 101).map((n) => Array.from({ length: n }, (_v, i) => `${THING}t${i}`)), weight: 1 },
   { arbitrary: fc.constantFrom<string[]>([`${THING}a`, `${THING}a`], [''], [' ']), weight: 1 },
+  // Not managed-thing ARNs: a bare id, an id with a character the model's ManagedThingArn refuses, another resource type.
+  { arbitrary: fc.constantFrom<string[]>(['hub0001'], [`${THING}hub.1`], ['arn:aws:iotmanagedintegrations:eu-west-1:123456789012:ota-task/abc']), weight: 1 },
 );
 
 const otaFields = {
@@ -357,6 +361,9 @@ const otaCase: fc.Arbitrary<OtaCase> = fc.record({
 
 const SCHEDULE_FORM = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$/;
 
+/** The model's ManagedThingArn pattern (iot-managed-integrations.json), copied here rather than imported from src/. */
+const MANAGED_THING_ARN = /^arn:aws:iotmanagedintegrations:[0-9a-zA-Z-]+:[0-9]+:managed-thing\/([0-9a-zA-Z:_-])+$/;
+
 const OTA_LIBRARY_ONLY: LibraryOnlyRule<OtaCase>[] = [
   {
     id: 'one-time-needs-targets',
@@ -387,6 +394,25 @@ const OTA_LIBRARY_ONLY: LibraryOnlyRule<OtaCase>[] = [
     id: 'targets-non-blank-unique',
     why: 'an empty or repeated managed-thing ARN cannot name a distinct target; the model constrains neither',
     breaks: ({ props }) => (props.targets ?? []).some((t) => t.trim() === '') || new Set(props.targets ?? []).size !== (props.targets ?? []).length,
+  },
+  {
+    id: 'targets-managed-thing-arns',
+    why: 'the model types Target as bare strings; the developer guide targets managed things by ARN, whose form is the '
+      + 'model\'s own ManagedThingArn shape (what CreateManagedThing and GetManagedThing return)',
+    breaks: ({ props }) => (props.targets ?? []).some((t) => t.length < 32 || t.length > 1011 || !MANAGED_THING_ARN.test(t)),
+  },
+  {
+    id: 'end-after-start',
+    why: 'a rollout cannot end before, or when, it starts; the model states no order between the two free strings. '
+      + 'Compared only when both times have a zone or neither has (how the service reads a time without a zone is undocumented)',
+    breaks: ({ props }) => {
+      const { startTime, endTime } = props.scheduling ?? {};
+      if (startTime === undefined || endTime === undefined || !SCHEDULE_FORM.test(startTime) || !SCHEDULE_FORM.test(endTime)) return false;
+      const zoned = (t: string) => /(Z|[+-]\d\d:\d\d)$/.test(t);
+      if (zoned(startTime) !== zoned(endTime)) return false;
+      const at = (t: string) => new Date(zoned(t) ? t : `${t}Z`).getTime();
+      return at(endTime) <= at(startTime);
+    },
   },
   {
     id: 'schedule-time-form',

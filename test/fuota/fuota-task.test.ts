@@ -67,7 +67,7 @@ describe('task resource', () => {
   test('a fixed start is sent as an ISO date-time, however near it is at synth', () => {
     const stack = newStack();
     const soon = new Date(Date.now() + 60_000);
-    task(stack, { start: FuotaTaskStart.at(soon) });
+    task(stack, { wirelessDeviceIds: ['d1'], start: FuotaTaskStart.at(soon) });
     Template.fromStack(stack).hasResourceProperties(TASK_TYPE, { StartTime: soon.toISOString() });
   });
 
@@ -186,6 +186,12 @@ describe('import', () => {
   test('fromFuotaTaskArn refuses an ARN of something else', () => {
     expect(() => FuotaTask.fromFuotaTaskArn(newStack(), 'Existing', 'arn:aws:iotwireless:eu-west-1:123456789012:WirelessDevice/abc'))
       .toThrow('Stack/Existing: expected a FUOTA task ARN');
+  });
+
+  // CDK's own Arn.split message names neither the construct nor the ARN form wanted.
+  test.each(['not-an-arn', '', 'arn:aws:iotwireless', 'FuotaTask/abc-123'])('fromFuotaTaskArn(%j) gets the library\'s message', (arn) => {
+    expect(() => FuotaTask.fromFuotaTaskArn(newStack(), 'Existing', arn))
+      .toThrow(`Stack/Existing: expected a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>), got ${JSON.stringify(arn)}`);
   });
 });
 
@@ -363,7 +369,10 @@ describe('validation at synth', () => {
     ['description', 'd'.repeat(2049), 'description must be at most 2048 characters long, got 2049 characters'],
     ['descriptor', 'A'.repeat(332), undefined],
     ['descriptor', 'A'.repeat(336), 'descriptor must be at most 332 characters long, got 336 characters'],
-    ['descriptor', 'AAAAAQ=', 'descriptor must match ^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$, got "AAAAAQ="'],
+    // The rule in words, not the model's regular expression.
+    ['descriptor', 'AAAAAQ=', 'descriptor must be base64, at most 332 characters, got "AAAAAQ="'],
+    ['descriptor', 'AAAAAQ==', undefined],
+    ['descriptor', 'ab-_', 'descriptor must be base64, at most 332 characters, got "ab-_"'],
     ['rfRegion', 'EU869', 'rfRegion must be one of EU868, US915, AU915, AS923-1, AS923-2, AS923-3, AS923-4, EU433, CN470, CN779, RU864, KR920, IN865, got "EU869"'],
     ['wirelessDeviceIds', ['d'.repeat(256)], undefined],
     ['wirelessDeviceIds', ['d'.repeat(257)], 'wirelessDeviceIds must be at most 256 characters long, got 257 characters'],
@@ -394,13 +403,61 @@ describe('validation at synth', () => {
     [Duration.minutes(30), 'Stack/Task: start FuotaTaskStart.afterDeployment must be at least 31 minutes (IoT Wireless needs the start 30 minutes ahead), got 30 minutes'],
     [Duration.minutes(31), undefined],
   ])('afterDeployment(%s)', (delay, error) => {
-    const make = () => task(newStack(), { start: FuotaTaskStart.afterDeployment(delay) });
+    const make = () => task(newStack(), { wirelessDeviceIds: ['d1'], start: FuotaTaskStart.afterDeployment(delay) });
     if (error) expect(make).toThrow(error);
     else expect(make).not.toThrow();
   });
 
   test('an invalid start date is refused', () => {
-    expect(() => task(newStack(), { start: FuotaTaskStart.at(new Date('not a date')) })).toThrow('Stack/Task: start FuotaTaskStart.at needs a valid date');
+    expect(() => task(newStack(), { wirelessDeviceIds: ['d1'], start: FuotaTaskStart.at(new Date('not a date')) }))
+      .toThrow('Stack/Task: start FuotaTaskStart.at needs a valid date');
+  });
+
+  // Far from the clock on either side, so the verdict never depends on when the test runs; a date
+  // in the near future is the handler's "30 minutes ahead" check (test/fuota/handler).
+  const DAY = 24 * 60 * 60 * 1000;
+  test.each([
+    ['2000-01-01T00:00:00.000Z', () => new Date('2000-01-01T00:00:00Z'), true],
+    ['a day ago', () => new Date(Date.now() - DAY), true],
+    ['a minute ahead', () => new Date(Date.now() + 60_000), false],
+    ['2100-01-01T00:00:00.000Z', () => new Date('2100-01-01T00:00:00Z'), false],
+  ])('FuotaTaskStart.at(%s)', (_name, date, refused) => {
+    const at = date();
+    const make = () => task(newStack(), { wirelessDeviceIds: ['d1'], start: FuotaTaskStart.at(at) });
+    if (refused) {
+      // The synth time in the brackets is the clock's, so it is left out of the comparison.
+      expect(make).toThrow(`Stack/Task: start FuotaTaskStart.at(${at.toISOString()}) is already in the past at synth (`);
+      expect(make).toThrow(/\); IoT Wireless needs the start at least 30 minutes after the deployment: give a later date, or use FuotaTaskStart\.afterDeployment$/);
+    } else {
+      expect(make).not.toThrow();
+    }
+  });
+
+  const EMPTY_START = 'Stack/Task: start needs wirelessDeviceIds or multicastGroupIds: IoT Wireless takes none once a task has started, so a task started empty could never update a device';
+  test.each([
+    ['no lists', {}, EMPTY_START],
+    ['empty lists', { wirelessDeviceIds: [], multicastGroupIds: [] }, EMPTY_START],
+    ['an empty device list', { wirelessDeviceIds: [] }, EMPTY_START],
+    ['one device', { wirelessDeviceIds: ['d1'] }, undefined],
+    ['one group', { multicastGroupIds: ['g1'] }, undefined],
+  ])('a start with %s', (_name, lists: Partial<FuotaTaskProps>, error) => {
+    for (const start of [FuotaTaskStart.afterDeployment(Duration.hours(1)), FuotaTaskStart.at(new Date('2100-01-01T00:00:00Z'))]) {
+      const make = () => task(newStack(), { ...lists, start });
+      if (error) expect(make).toThrow(error);
+      else expect(make).not.toThrow();
+    }
+  });
+
+  test('without a start, a task needs no devices or groups', () => {
+    expect(() => task(newStack(), { wirelessDeviceIds: [] })).not.toThrow();
+  });
+
+  test('a start with device lists that are tokens is left to the handler', () => {
+    const stack = newStack();
+    const { CfnParameter } = jest.requireActual('aws-cdk-lib');
+    const devices = new CfnParameter(stack, 'Devices', { type: 'CommaDelimitedList' }).valueAsList;
+    expect(() => task(stack, { wirelessDeviceIds: devices, start: FuotaTaskStart.afterDeployment(Duration.hours(1)) })).not.toThrow();
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, { WirelessDeviceIds: { Ref: 'Devices' }, StartDelaySeconds: '3600' });
   });
 
   test('a missing firmware file is refused', () => {

@@ -89,9 +89,10 @@ const abort = (over: Partial<{ minNumberOfExecutedThings: number; thresholdPerce
 const cases: [string, OtaTaskConfigurationProps, string | undefined][] = [
   ['name 128', { otaTaskConfigurationName: 'n'.repeat(128) }, undefined],
   ['name 129', { otaTaskConfigurationName: 'n'.repeat(129) }, 'otaTaskConfigurationName must be 1 to 128 characters long, got 129 characters'],
-  ['name empty', { otaTaskConfigurationName: '' }, 'otaTaskConfigurationName must be 1 to 128 characters long, got 0 characters'],
-  ['name pattern', { otaTaskConfigurationName: 'a.b' }, 'otaTaskConfigurationName must match ^[A-Za-z0-9-_ ]+$, got "a.b"'],
-  ['description pattern', { description: 'no, commas' }, 'description must match ^[0-9A-Za-z_\\- ]+$, got "no, commas"'],
+  // Patterns in words, never the model's regular expressions.
+  ['name empty', { otaTaskConfigurationName: '' }, 'otaTaskConfigurationName must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 128 characters, got ""'],
+  ['name pattern', { otaTaskConfigurationName: 'a.b' }, 'otaTaskConfigurationName must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 128 characters, got "a.b"'],
+  ['description pattern', { description: 'no, commas' }, 'description must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 256 characters, got "no, commas"'],
   ['executed things 0', { pushConfig: abort({ minNumberOfExecutedThings: 0 }) }, 'pushConfig.abortCriteria[].minNumberOfExecutedThings must be an integer from 1 to 100, got 0'],
   ['executed things 1', { pushConfig: abort({ minNumberOfExecutedThings: 1 }) }, undefined],
   ['executed things 100', { pushConfig: abort({ minNumberOfExecutedThings: 100 }) }, undefined],
@@ -124,5 +125,5 @@ test('fromOtaTaskConfigurationId checks the id form', () => {
   const stack = newStack();
   expect(OtaTaskConfiguration.fromOtaTaskConfigurationId(stack, 'Existing', 'abc123').otaTaskConfigurationId).toBe('abc123');
   expect(() => OtaTaskConfiguration.fromOtaTaskConfigurationId(stack, 'Bad', 'abc-123'))
-    .toThrow('Stack/Bad: otaTaskConfigurationId must match ^[a-zA-Z0-9]*$, got "abc-123"');
+    .toThrow('Stack/Bad: otaTaskConfigurationId must be letters (A-Z, a-z) and digits only, 1 to 64 characters, got "abc-123"');
 });

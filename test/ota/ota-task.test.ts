@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
@@ -132,6 +132,51 @@ describe('job document', () => {
     expect(JSON.stringify(resource.Properties.JobDocument)).toContain('\\"version\\":3');
   });
 
+  // JSON.stringify (and CDK's toJsonString) would drop these, or write null or {}, without a word.
+  const NO_JSON = 'which JSON cannot carry';
+  const cyclic: Record<string, unknown> = { name: 'hub' };
+  cyclic.self = cyclic;
+  test.each<[string, Record<string, any>, string]>([
+    ['an undefined member', { files: [{ url: 's3://b/k', size: undefined }] }, `$.files[0].size is undefined, ${NO_JSON} (it would be left out): leave it out yourself, or use null`],
+    ['NaN', { files: [{ size: NaN }] }, `$.files[0].size is NaN, ${NO_JSON} (it would be written as null): use a finite number or null`],
+    ['Infinity', { timeout: Infinity }, `$.timeout is Infinity, ${NO_JSON} (it would be written as null): use a finite number or null`],
+    ['-Infinity', { limits: { low: -Infinity } }, `$.limits.low is -Infinity, ${NO_JSON} (it would be written as null): use a finite number or null`],
+    ['an undefined array element', { steps: ['a', undefined] }, `$.steps[1] is undefined, ${NO_JSON} (it would be left out): leave it out yourself, or use null`],
+    // eslint-disable-next-line no-sparse-arrays
+    ['a hole in an array', { steps: ['a', , 'c'] }, `$.steps[1] is a hole in the array, ${NO_JSON} (it would be left out): use null`],
+    ['a function', { onDone: () => 1 }, `$.onDone is a function, ${NO_JSON}`],
+    ['a symbol', { kind: Symbol('hub') }, `$.kind is a symbol, ${NO_JSON}`],
+    ['a bigint', { size: BigInt(10) }, `$.size is the bigint 10n, ${NO_JSON}: use a number or a string`],
+    ['a Map', { files: new Map([['a', 1]]) }, `$.files is a Map, not a plain object or array, ${NO_JSON} as it is: convert it to a plain object, array or string`],
+    ['an invalid Date', { at: new Date('never') }, `$.at is an invalid Date, ${NO_JSON}`],
+    ['a key that is not an identifier', { 'content-type': undefined }, `$["content-type"] is undefined, ${NO_JSON}`],
+    ['a symbol key', { [Symbol('hidden')]: 1 }, `$ has a symbol key, ${NO_JSON} (it would be left out)`],
+    ['a cycle', { hub: cyclic }, '$.hub.self refers back to an object that contains it, and JSON cannot carry a cycle'],
+  ])('fromJson refuses %s, naming its JSON path', (_label, document, error) => {
+    expect(() => task(newStack(), { jobDocument: OtaJobDocument.fromJson(document) })).toThrow(`Stack/Task: jobDocument ${error}`);
+  });
+
+  test('fromJson keeps what JSON carries, tokens of every kind included', () => {
+    const stack = newStack();
+    const firmware = new s3.Bucket(stack, 'Firmware');
+    const size = new CfnParameter(stack, 'Size', { type: 'Number' }).valueAsNumber;
+    const document = {
+      url: firmware.s3UrlForObject('hub.bin'),
+      size,
+      chunks: Lazy.number({ produce: () => 4 }),
+      names: Token.asList(Lazy.list({ produce: () => ['a'] })),
+      at: new Date('2027-01-15T02:00:00Z'),
+      nothing: null,
+      flags: [true, false, 0, -1.5, 'x', { deep: [[]] }],
+      headers: { 'content-type': 'application/json' },
+    };
+    expect(() => task(stack, { jobDocument: OtaJobDocument.fromJson(document) })).not.toThrow();
+    const rendered = JSON.stringify(Object.values(Template.fromStack(stack).findResources(TASK_TYPE))[0].Properties.JobDocument);
+    expect(rendered).toContain('"Ref":"Size"');
+    expect(rendered).toContain('\\"chunks\\":4');
+    expect(rendered).toContain('\\"at\\":\\"2027-01-15T02:00:00.000Z\\"');
+  });
+
   test('fromJson documents over 64 KB are refused at synth', () => {
     expect(() => task(newStack(), { jobDocument: OtaJobDocument.fromJson({ pad: 'x'.repeat(64 * 1024) }) }))
       .toThrow(/^Stack\/Task: jobDocument is 655\d\d bytes as JSON; documents stored by the library may be at most 65536 bytes/);
@@ -212,21 +257,40 @@ describe('job document', () => {
 });
 
 describe('validation at synth', () => {
+  const NOT_A_THING = 'targets must be a managed-thing ARN (arn:aws:iotmanagedintegrations:<region>:<account>:managed-thing/<id>, the id made of letters, digits, :, _ and -), 32 to 1011 characters, got';
+  const END_BEFORE_START = 'scheduling.endTime must be later than scheduling.startTime, got startTime';
   const cases: [Partial<OtaTaskProps>, string | undefined][] = [
     [{ description: 'd'.repeat(256) }, undefined],
     [{ description: 'd'.repeat(257) }, 'description must be 1 to 256 characters long, got 257 characters'],
-    [{ description: '' }, 'description must be 1 to 256 characters long, got 0 characters'],
-    [{ description: 'Hub firmware 3.1' }, 'description must match ^[0-9A-Za-z_\\- ]+$, got "Hub firmware 3.1"'],
+    // The rule in words (which characters, and that . is not one), never the model's regular expression.
+    [{ description: '' }, 'description must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 256 characters, got ""'],
+    [{ description: 'Hub firmware 3.1' }, 'description must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 256 characters, got "Hub firmware 3.1"'],
+    [{ description: 'Hub firmware 3-1_b' }, undefined],
     [{ targets: Array.from({ length: 100 }, (_, i) => `${THING}${i}`) }, undefined],
     [{ targets: Array.from({ length: 101 }, (_, i) => `${THING}${i}`) }, 'targets takes at most 100 managed things at a time, got 101'],
     [{ targets: [THING, THING] }, `targets lists "${THING}" twice`],
     [{ targets: [] }, 'a ONE_TIME OTA task needs targets (1 to 100 managed-thing ARNs)'],
+    // The model's ManagedThingArn form: what is plainly not a managed-thing ARN is refused.
+    [{ targets: ['abc123'] }, `${NOT_A_THING} "abc123"`],
+    [{ targets: [THING, 'kitchen-hub'] }, `${NOT_A_THING} "kitchen-hub"`],
+    [{ targets: ['arn:aws:iot:eu-west-1:123456789012:thing/hub1'] }, `${NOT_A_THING} "arn:aws:iot:eu-west-1:123456789012:thing/hub1"`],
+    [{ targets: ['arn:aws:iotmanagedintegrations:eu-west-1:123456789012:ota-task/abc123'] },
+      `${NOT_A_THING} "arn:aws:iotmanagedintegrations:eu-west-1:123456789012:ota-task/abc123"`],
+    [{ targets: ['arn:aws:iotmanagedintegrations:ca-central-1:123456789012:managed-thing/a:b_c-1'] }, undefined],
     [{ otaTargetQueryString: 'a=b' }, 'otaTargetQueryString is for CONTINUOUS OTA tasks'],
     [{ otaType: OtaType.CONTINUOUS }, 'a CONTINUOUS OTA task needs otaTargetQueryString'],
     [{ otaType: OtaType.CONTINUOUS, otaTargetQueryString: 'a=b' }, 'targets are for ONE_TIME OTA tasks'],
     [{ otaType: OtaType.CONTINUOUS, targets: undefined, otaTargetQueryString: ' ' }, 'otaTargetQueryString must not be empty'],
     [{ scheduling: { startTime: '2027-01-15 02:00' } }, 'scheduling.startTime must be a date-time such as 2027-01-15T02:00'],
     [{ scheduling: { endTime: '2027-13-01T00:00' } }, 'scheduling.endTime must be a date-time'],
+    [{ scheduling: { startTime: '2027-01-15T02:00', endTime: '2027-01-15T01:59' } }, `${END_BEFORE_START} "2027-01-15T02:00" and endTime "2027-01-15T01:59"`],
+    [{ scheduling: { startTime: '2027-01-15T02:00', endTime: '2027-01-15T02:00' } }, `${END_BEFORE_START} "2027-01-15T02:00" and endTime "2027-01-15T02:00"`],
+    [{ scheduling: { startTime: '2027-01-15T02:00', endTime: '2027-01-15T02:01' } }, undefined],
+    [{ scheduling: { startTime: '2027-01-15T02:00Z', endTime: '2027-01-15T02:30+01:00' } }, `${END_BEFORE_START} "2027-01-15T02:00Z" and endTime "2027-01-15T02:30+01:00"`],
+    [{ scheduling: { startTime: '2027-01-15T02:00Z', endTime: '2027-01-15T03:30+01:00' } }, undefined],
+    // Only one with a zone: the service's reading of the other is undocumented, so it is not compared.
+    [{ scheduling: { startTime: '2027-01-15T02:00Z', endTime: '2027-01-14T02:00' } }, undefined],
+    [{ scheduling: { endTime: '2027-01-14T02:00' } }, undefined],
     [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.minutes(1) }] } }, undefined],
     [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.minutes(1430) }] } }, undefined],
     [{ scheduling: { maintenanceWindows: [{ startTime: 'x', duration: Duration.minutes(1431) }] } }, 'scheduling.maintenanceWindows[].duration (minutes) must be an integer from 1 to 1430, got 1431'],
@@ -241,6 +305,16 @@ describe('validation at synth', () => {
     const make = () => task(newStack(), props);
     if (error === undefined) expect(make).not.toThrow();
     else expect(make).toThrow(`Stack/Task: ${error}`);
+  });
+
+  test('targets and times that are tokens are left to the handler', () => {
+    const stack = newStack();
+    const things = new CfnParameter(stack, 'Things', { type: 'CommaDelimitedList' }).valueAsList;
+    const start = new CfnParameter(stack, 'Start').valueAsString;
+    expect(() => task(stack, { targets: things, scheduling: { startTime: start, endTime: '2020-01-01T00:00' } })).not.toThrow();
+    const thing = new CfnParameter(stack, 'Thing').valueAsString;
+    expect(() => task(stack, { targets: [thing, THING] }, 'Other')).not.toThrow();
+    Template.fromStack(stack).hasResourceProperties(TASK_TYPE, { Target: { Ref: 'Things' }, OtaSchedulingConfig: { StartTime: { Ref: 'Start' } } });
   });
 
   test('no tags means no Tags property (the model wants 1 to 50)', () => {
@@ -340,5 +414,11 @@ describe('import', () => {
     expect(imported.otaTaskId).toBe('abc123');
     expect(imported.env.region).toBe('eu-west-1');
     expect(() => OtaTask.fromOtaTaskArn(newStack(), 'Bad', THING)).toThrow('Stack/Bad: expected an OTA task ARN');
+  });
+
+  // CDK's own Arn.split message names neither the construct nor the ARN form wanted.
+  test.each(['not-an-arn', '', 'arn:aws:iotmanagedintegrations', 'ota-task/abc123'])('fromOtaTaskArn(%j) gets the library\'s message', (arn) => {
+    expect(() => OtaTask.fromOtaTaskArn(newStack(), 'Existing', arn))
+      .toThrow(`Stack/Existing: expected an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>), got ${JSON.stringify(arn)}`);
   });
 });

@@ -3,7 +3,8 @@ import { assertRule, FieldRule, ruleViolation } from '../../src/shared/constrain
 const percent: FieldRule = { field: 'redundancyPercent', shape: 'RedundancyPercent', type: 'integer', min: 0, max: 100 };
 const atLeastOne: FieldRule = { field: 'fragmentSizeBytes', shape: 'FragmentSizeBytes', type: 'integer', min: 1 };
 const name: FieldRule = { field: 'name', shape: 'Name', type: 'string', minLength: 1, maxLength: 4 };
-const base64: FieldRule = { field: 'descriptor', shape: 'FileDescriptor', type: 'string', pattern: '^(?:[A-Za-z0-9+/]{4})*$' };
+const base64: FieldRule = { field: 'descriptor', shape: 'FileDescriptor', type: 'string', maxLength: 8, pattern: '^(?:[A-Za-z0-9+/]{4})*$', patternInWords: 'base64' };
+const word: FieldRule = { field: 'word', shape: 'Word', type: 'string', pattern: '^[a-z]*$', patternInWords: 'lower-case letters only' };
 const region: FieldRule = { field: 'rfRegion', shape: 'SupportedRfRegion', type: 'string', allowed: ['EU868', 'US915'] };
 
 const cases: [FieldRule, unknown, string | undefined][] = [
@@ -21,7 +22,11 @@ const cases: [FieldRule, unknown, string | undefined][] = [
   [name, 'abcde', 'must be 1 to 4 characters long, got 5 characters ("abcde")'],
   [name, 7, 'must be a string, got 7'],
   [base64, 'AAAA', undefined],
-  [base64, 'AAA', 'must match ^(?:[A-Za-z0-9+/]{4})*$, got "AAA"'],
+  // The pattern is said in words with the length, never shown as a regular expression.
+  [base64, 'AAA', 'must be base64, at most 8 characters, got "AAA"'],
+  [base64, 'AAAA!AAAAAAA', 'must be base64, at most 8 characters, got "AAAA!AAAAAAA"'],
+  [base64, 'AAAAAAAAAAAA', 'must be at most 8 characters long, got 12 characters ("AAAAAAAAAAAA")'],
+  [word, 'Abc', 'must be lower-case letters only, got "Abc"'],
   [region, 'EU868', undefined],
   [region, 'EU867', 'must be one of EU868, US915, got "EU867"'],
 ];

@@ -41,6 +41,12 @@ export function parseFuotaTaskProperties(raw: unknown): FuotaTaskSpec {
     read.fail('wirelessDeviceIds and multicastGroupIds cannot both be set (IoT Wireless takes devices or multicast groups, never both)');
   }
 
+  const start = startSpec(read, props.StartDelaySeconds, props.StartTime);
+  // Lists that were tokens at synth are seen here first: IoT Wireless takes none after the start.
+  if (start && wirelessDeviceIds.length === 0 && multicastGroupIds.length === 0) {
+    read.fail('a start needs wirelessDeviceIds or multicastGroupIds (IoT Wireless takes none once a task has started, so a task started empty could never update a device)');
+  }
+
   return {
     firmwareUpdateImage: read.requiredString(props.FirmwareUpdateImage, R.firmwareUpdateImage),
     firmwareUpdateRole: read.requiredString(props.FirmwareUpdateRole, R.firmwareUpdateRole),
@@ -53,7 +59,7 @@ export function parseFuotaTaskProperties(raw: unknown): FuotaTaskSpec {
     descriptor: read.string(props.Descriptor, R.descriptor),
     wirelessDeviceIds,
     multicastGroupIds,
-    start: startSpec(read, props.StartDelaySeconds, props.StartTime),
+    start,
     tags: tagList(read, props.Tags),
   };
 }

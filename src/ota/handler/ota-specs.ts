@@ -10,13 +10,13 @@ import { show } from '../../shared/constraints';
 import { PropertyReader } from '../../shared/property-parsing';
 import {
   OTA_JOB_DOCUMENT_MAX_BYTES,
-  OTA_SCHEDULE_TIME_PATTERN,
   OTA_TASK_CONFIGURATION_RULES,
   OTA_TASK_MAX_TAGS,
   OTA_TASK_MAX_TARGETS,
   OTA_TASK_RULES,
 } from '../ota-task-rules';
 import { OtaTaskConfigurationResourceProperties, OtaTaskResourceProperties } from '../ota-task.types';
+import { scheduleOrderViolation, scheduleTimeViolation } from '../schedule-times';
 
 /** Where a task's job document comes from. */
 export type JobDocumentSource =
@@ -41,7 +41,7 @@ export function parseOtaTaskProperties(raw: unknown): OtaTaskSpec {
   const otaType = read.requiredString(props.OtaType, R.otaType) as CreateOtaTaskRequest['OtaType'];
   const targets = read.list(props.Target, 'targets').map((target): string => {
     if (typeof target !== 'string' || target.trim() === '') read.fail(`targets must be non-empty strings, got ${show(target)}`);
-    return target;
+    return read.checked(target, R.target);
   });
   const query = read.string(props.OtaTargetQueryString, R.otaTargetQueryString);
   if (targets.length > OTA_TASK_MAX_TARGETS) read.fail(`targets takes at most ${OTA_TASK_MAX_TARGETS} managed things, got ${targets.length}`);
@@ -94,14 +94,17 @@ function scheduling(read: PropertyReader, value: unknown): OtaTaskSchedulingConf
   const R = OTA_TASK_RULES;
   const time = (raw: unknown, rule: typeof R.startTime) => {
     const text = read.string(raw, rule);
-    if (text !== undefined && !new RegExp(OTA_SCHEDULE_TIME_PATTERN).test(text)) {
-      read.fail(`${rule.field} must be a date-time such as 2027-01-15T02:00 (seconds and a zone optional), got ${show(text)}`);
-    }
+    const violation = text === undefined ? undefined : scheduleTimeViolation(rule.field, text);
+    if (violation) read.fail(violation);
     return text;
   };
+  const startTime = time(config.StartTime, R.startTime);
+  const endTime = time(config.EndTime, R.endTime);
+  const order = scheduleOrderViolation(startTime, endTime);
+  if (order) read.fail(order);
   return {
-    StartTime: time(config.StartTime, R.startTime),
-    EndTime: time(config.EndTime, R.endTime),
+    StartTime: startTime,
+    EndTime: endTime,
     EndBehavior: read.string(config.EndBehavior, R.endBehavior) as OtaTaskSchedulingConfig['EndBehavior'],
     MaintenanceWindows: config.MaintenanceWindows === undefined ? undefined
       : read.list(config.MaintenanceWindows, 'scheduling.maintenanceWindows').map((item) => {

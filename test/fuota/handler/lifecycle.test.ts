@@ -197,6 +197,10 @@ describe('properties are converted and checked before any call', () => {
     ['devices and groups both', { MulticastGroupIds: ['g1'] }, 'Invalid FuotaTask properties: wirelessDeviceIds and multicastGroupIds cannot both be set'],
     ['StartDelaySeconds "60"', { StartDelaySeconds: '60' }, 'Invalid FuotaTask properties: start delay must be a whole number of seconds of at least 1860'],
     ['StartTime "soon"', { StartDelaySeconds: undefined, StartTime: 'soon' }, 'Invalid FuotaTask properties: start time must be an ISO 8601 date-time'],
+    ['Descriptor "AAA"', { Descriptor: 'AAA' }, 'Invalid FuotaTask properties: descriptor must be base64, at most 332 characters, got "AAA"'],
+    // Lists that were tokens at synth: an empty task would be started and could never take a device.
+    ['a start without devices or groups', { WirelessDeviceIds: [] }, 'Invalid FuotaTask properties: a start needs wirelessDeviceIds or multicastGroupIds'],
+    ['a StartTime without devices or groups', { WirelessDeviceIds: undefined, StartDelaySeconds: undefined, StartTime: '2100-01-01T00:00:00.000Z' }, 'Invalid FuotaTask properties: a start needs wirelessDeviceIds or multicastGroupIds'],
   ];
 
   test.each(INVALID)('onEvent Create with %s fails and calls nothing', async (_label, overrides, message) => {

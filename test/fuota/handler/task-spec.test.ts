@@ -22,6 +22,9 @@ const MINIMAL = {
   FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
 };
 
+/** A start needs something to update. */
+const DEVICES = { WirelessDeviceIds: ['d1'] };
+
 function parse(overrides: Record<string, unknown>) {
   return parseFuotaTaskProperties({ ...MINIMAL, ...overrides });
 }
@@ -88,12 +91,12 @@ describe('conversion', () => {
   });
 
   test('accepts StartDelaySeconds as a number as well as a numeric string', () => {
-    expect(parse({ StartDelaySeconds: 3600 }).start).toEqual({ delaySeconds: 3600 });
-    expect(parse({ StartDelaySeconds: '3600' }).start).toEqual({ delaySeconds: 3600 });
+    expect(parse({ ...DEVICES, StartDelaySeconds: 3600 }).start).toEqual({ delaySeconds: 3600 });
+    expect(parse({ ...DEVICES, StartDelaySeconds: '3600' }).start).toEqual({ delaySeconds: 3600 });
   });
 
   test('reads StartTime as a date', () => {
-    expect(parse({ StartTime: '2030-06-01T12:30:00.000Z' }).start).toEqual({ time: new Date('2030-06-01T12:30:00.000Z') });
+    expect(parse({ ...DEVICES, StartTime: '2030-06-01T12:30:00.000Z' }).start).toEqual({ time: new Date('2030-06-01T12:30:00.000Z') });
   });
 
   test('copies the lists, so the event is not shared with the spec', () => {
@@ -113,7 +116,7 @@ describe('invalid properties are refused', () => {
     ['a boolean number', { FragmentIntervalMS: true }, 'fragmentIntervalMs must be an integer of at least 1, got true'],
     ['an unknown RfRegion', { RfRegion: 'EU999' }, 'rfRegion must be one of EU868, US915'],
     ['a lower-case RfRegion', { RfRegion: 'eu868' }, 'rfRegion must be one of'],
-    ['a Descriptor that is not base64', { Descriptor: 'AAA' }, 'descriptor must match'],
+    ['a Descriptor that is not base64', { Descriptor: 'AAA' }, 'descriptor must be base64, at most 332 characters, got "AAA"'],
     ['a Name that is not a string', { Name: 7 }, 'fuotaTaskName must be a string, got 7'],
     ['devices and groups both', { WirelessDeviceIds: ['d1'], MulticastGroupIds: ['g1'] }, 'wirelessDeviceIds and multicastGroupIds cannot both be set'],
     ['WirelessDeviceIds not a list', { WirelessDeviceIds: 'd1' }, 'wirelessDeviceIds must be a list, got "d1"'],
@@ -162,7 +165,7 @@ describe('boundaries', () => {
     ['a tag value of 0 characters', { Tags: [{ Key: 'k', Value: '' }] }, { tags: [{ Key: 'k', Value: '' }] }],
     ['a tag value of 256 characters', { Tags: [{ Key: 'k', Value: 'v'.repeat(256) }] }, { tags: [{ Key: 'k', Value: 'v'.repeat(256) }] }],
     ['200 tags', { Tags: tags(200) }, { tags: tags(200) }],
-    ['StartDelaySeconds 1860', { StartDelaySeconds: '1860' }, { start: { delaySeconds: 1860 } }],
+    ['StartDelaySeconds 1860', { ...DEVICES, StartDelaySeconds: '1860' }, { start: { delaySeconds: 1860 } }],
   ])('accepts %s', (_label, overrides, expected) => {
     expect(parse(overrides)).toMatchObject(expected);
   });
@@ -173,9 +176,10 @@ describe('boundaries', () => {
     ['FragmentSizeBytes 0', { FragmentSizeBytes: '0' }, 'fragmentSizeBytes must be an integer of at least 1, got 0'],
     ['FragmentSizeBytes 2147483648', { FragmentSizeBytes: '2147483648' }, 'fragmentSizeBytes must be an integer of at least 1, got 2147483648'],
     ['FragmentIntervalMS 0', { FragmentIntervalMS: '0' }, 'fragmentIntervalMs must be an integer of at least 1, got 0'],
-    ['Descriptor of 333 characters', { Descriptor: 'A'.repeat(333) }, 'descriptor must be at most 332 characters long, got 333 characters'],
-    ['Descriptor of 336 characters (valid base64, too long)', { Descriptor: 'A'.repeat(336) }, 'descriptor must be at most 332 characters long'],
-    ['Descriptor with bad padding', { Descriptor: 'AAAAA===' }, 'descriptor must match'],
+    // Not base64 (333 is no multiple of 4): the whole rule, in words.
+    ['Descriptor of 333 characters', { Descriptor: 'A'.repeat(333) }, 'descriptor must be base64, at most 332 characters, got "AAAA'],
+    ['Descriptor of 336 characters (valid base64, too long)', { Descriptor: 'A'.repeat(336) }, 'descriptor must be at most 332 characters long, got 336 characters'],
+    ['Descriptor with bad padding', { Descriptor: 'AAAAA===' }, 'descriptor must be base64, at most 332 characters, got "AAAAA==="'],
     ['Name of 257 characters', { Name: 'n'.repeat(257) }, 'fuotaTaskName must be at most 256 characters long, got 257 characters'],
     ['Description of 2049 characters', { Description: 'd'.repeat(2049) }, 'description must be at most 2048 characters long, got 2049 characters'],
     ['FirmwareUpdateImage of 0 characters', { FirmwareUpdateImage: '' }, 'firmware must be 1 to 4096 characters long, got 0 characters'],
@@ -212,6 +216,19 @@ describe('start', () => {
     ['a number', 1906200000000],
   ])('StartTime as %s is refused', (_label, value) => {
     expect(() => parse({ StartTime: value })).toThrow('Invalid FuotaTask properties: start time must be an ISO 8601 date-time');
+  });
+
+  // Device and group lists that were tokens at synth are seen first here.
+  const EMPTY_START = 'Invalid FuotaTask properties: a start needs wirelessDeviceIds or multicastGroupIds (IoT Wireless takes none once a task has started, so a task started empty could never update a device)';
+  test.each<[string, Record<string, unknown>, string | undefined]>([
+    ['a delay and no lists', { StartDelaySeconds: '3600' }, EMPTY_START],
+    ['a time and empty lists', { StartTime: '2030-06-01T12:30:00.000Z', WirelessDeviceIds: [], MulticastGroupIds: [] }, EMPTY_START],
+    ['a delay and one device', { StartDelaySeconds: '3600', WirelessDeviceIds: ['d1'] }, undefined],
+    ['a time and one group', { StartTime: '2030-06-01T12:30:00.000Z', MulticastGroupIds: ['g1'] }, undefined],
+    ['no start and no lists', {}, undefined],
+  ])('%s', (_label, overrides, message) => {
+    if (message) expect(() => parse(overrides)).toThrow(message);
+    else expect(() => parse(overrides)).not.toThrow();
   });
 
   test('StartDelaySeconds and StartTime together are refused', () => {

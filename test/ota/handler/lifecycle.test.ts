@@ -195,9 +195,15 @@ describe('properties are converted and checked before any request', () => {
     ['MinNumberOfRetries "2.5"', { OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: '2.5' }] } },
       'Invalid OtaTask properties: retryCriteria[].minNumberOfRetries must be an integer from 0 to 10, got "2.5"'],
     ['EndBehavior "STOP"', { OtaSchedulingConfig: { EndBehavior: 'STOP' } }, 'scheduling.endBehavior must be one of STOP_ROLLOUT, CANCEL, FORCE_CANCEL, got "STOP"'],
-    ['Description with "!"', { Description: 'Firmware 2!' }, 'Invalid OtaTask properties: description must match ^[0-9A-Za-z_\\- ]+$, got "Firmware 2!"'],
-    ['Description ""', { Description: '' }, 'Invalid OtaTask properties: description must be 1 to 256 characters long, got 0 characters'],
-    ['TaskConfigurationId "cfg-1"', { TaskConfigurationId: 'cfg-1' }, 'Invalid OtaTask properties: taskConfiguration must match ^[a-zA-Z0-9]*$, got "cfg-1"'],
+    ['Description with "!"', { Description: 'Firmware 2!' },
+      'Invalid OtaTask properties: description must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 256 characters, got "Firmware 2!"'],
+    ['Description ""', { Description: '' }, 'Invalid OtaTask properties: description must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 256 characters, got ""'],
+    ['TaskConfigurationId "cfg-1"', { TaskConfigurationId: 'cfg-1' },
+      'Invalid OtaTask properties: taskConfiguration must be letters (A-Z, a-z) and digits only, 1 to 64 characters, got "cfg-1"'],
+    ['a target that is not a managed-thing ARN', { Target: [thing(1), 'hub0002'] },
+      'Invalid OtaTask properties: targets must be a managed-thing ARN (arn:aws:iotmanagedintegrations:<region>:<account>:managed-thing/<id>, the id made of letters, digits, :, _ and -), 32 to 1011 characters, got "hub0002"'],
+    ['an EndTime before the StartTime', { OtaSchedulingConfig: { StartTime: '2030-06-02T17:00', EndTime: '2030-06-01T17:00' } },
+      'Invalid OtaTask properties: scheduling.endTime must be later than scheduling.startTime, got startTime "2030-06-02T17:00" and endTime "2030-06-01T17:00"'],
     ['a JobDocument that is not JSON', { JobDocument: '{"firmware":' }, 'Invalid OtaTask properties: the job document is not valid JSON'],
     ['a JobDocument without a bucket', { JobDocumentBucket: undefined }, 'Invalid OtaTask properties: JobDocumentBucket is required with JobDocument'],
     ['no job document at all', { JobDocument: undefined, JobDocumentBucket: undefined }, 'Invalid OtaTask properties: jobDocument is required'],
@@ -1113,7 +1119,8 @@ describe('task configurations', () => {
       'Invalid OtaTaskConfiguration properties: pushConfig.abortCriteria[].thresholdPercentage must be a number of at most 100, got 100.5'],
     ['IncrementFactor "1.0"', { PushConfig: { RolloutConfig: { ExponentialRolloutRate: { IncrementFactor: '1.0' } } } },
       'Invalid OtaTaskConfiguration properties: pushConfig.rollout.incrementFactor must be a number from 1.1 to 5, got 1'],
-    ['Name with "!"', { Name: 'Slow!' }, 'Invalid OtaTaskConfiguration properties: otaTaskConfigurationName must match'],
+    ['Name with "!"', { Name: 'Slow!' },
+      'Invalid OtaTaskConfiguration properties: otaTaskConfigurationName must be letters (A-Z, a-z), digits, spaces, - and _ only (not . or any other punctuation), 1 to 128 characters, got "Slow!"'],
   ];
 
   test.each(INVALID)('Create with %s fails and sends nothing', async (_label, changes, message) => {
