@@ -40,10 +40,10 @@ function everything(app: App): Stack[] {
   const config = new OtaTaskConfiguration(shared, 'Config', {
     pushConfig: { abortCriteria: [{ failureType: OtaFailureType.ALL, minNumberOfExecutedThings: 5, thresholdPercentage: 50 }] },
   });
-  new OtaTask(shared, 'FromFile', { jobDocument: OtaJobDocument.fromAsset(JOB), otaType: OtaType.ONE_TIME, targets: ['t1'], taskConfiguration: config });
+  new OtaTask(shared, 'FromFile', { jobDocument: OtaJobDocument.fromAsset(JOB), otaType: OtaType.ONE_TIME, targets: ['arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/t1'], taskConfiguration: config });
   new OtaTask(shared, 'FromJson', { jobDocument: OtaJobDocument.fromJson({ v: 1 }), otaType: OtaType.CONTINUOUS, otaTargetQueryString: 'a=b' });
   new OtaTask(shared, 'FromBucket', {
-    jobDocument: OtaJobDocument.fromBucket(secureBucket(shared, 'Documents'), 'job.json'), otaType: OtaType.ONE_TIME, targets: ['t2'],
+    jobDocument: OtaJobDocument.fromBucket(secureBucket(shared, 'Documents'), 'job.json'), otaType: OtaType.ONE_TIME, targets: ['arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/t2'],
   });
 
   const placed = new Stack(app, 'InVpc', { env });
