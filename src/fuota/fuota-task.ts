@@ -168,12 +168,15 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
 
     const image = props.firmware.bind(this);
     checkImageSize(this, image);
-    this.firmwareUpdateRole = props.firmwareUpdateRole ?? sharedFirmwareUpdateRole(this);
+    const sharedRole = props.firmwareUpdateRole ? undefined : sharedFirmwareUpdateRole(this);
+    this.firmwareUpdateRole = props.firmwareUpdateRole ?? sharedRole!;
     grantFirmwareRead(this.firmwareUpdateRole, image);
     assertRule(this.node.path, FUOTA_TASK_RULES.firmwareUpdateImage, image.s3Uri);
 
     const provider = FuotaTaskProvider.getOrCreate(this, props.providerOptions);
     provider.allowPassRole(this.firmwareUpdateRole);
+    // The library's own role takes the provider's boundary; a role the user passes is the user's.
+    if (sharedRole) provider.applyPermissionsBoundary(sharedRole);
 
     this.tags = new TagManager(TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE);
     this.node.addValidation({
