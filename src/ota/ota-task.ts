@@ -1,9 +1,11 @@
 import {
   Annotations,
+  CustomResource,
   Duration,
   IResource,
   ITaggable,
   Lazy,
+  RemovalPolicy,
   Resource,
   Stack,
   TagManager,
@@ -22,7 +24,7 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, newTaskResource, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** An OTA task of AWS IoT Managed Integrations. */
@@ -168,6 +170,9 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
 
+  /** The custom resource; `node.defaultChild` of this construct. */
+  private readonly resource: CustomResource;
+
   constructor(scope: Construct, id: string, props: OtaTaskProps) {
     super(scope, id);
     checkManagedIntegrationsRegion(this);
@@ -232,10 +237,20 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
       properties,
       removalPolicy: props.removalPolicy,
     });
+    this.resource = resource;
     this.otaTaskId = resource.ref;
     this.otaTaskArn = resource.getAttString('Arn');
 
     addTaskOutputs(this, props.outputs ?? true, { arn: this.otaTaskArn, id: this.otaTaskId });
+  }
+
+  /**
+   * Sets the task's DeletionPolicy and UpdateReplacePolicy (as the `removalPolicy` prop does).
+   * SNAPSHOT is refused: there is nothing to snapshot.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    refuseSnapshot(this, policy, 'OTA tasks');
+    setTaskRemovalPolicy(this.resource, policy);
   }
 }
 
