@@ -105,7 +105,8 @@ export interface OtaTaskProps extends TaskOptions {
    */
   readonly otaTargetQueryString?: string;
   /**
-   * A description (1 to 256 letters, digits, spaces, `-` or `_`). Can change without replacing the task.
+   * A description (1 to 256 letters, digits, spaces, `-` or `_`). Can change without replacing the
+   * task; once set it cannot be removed (the service cannot clear it), only changed.
    * @default - no description
    */
   readonly description?: string;
@@ -130,7 +131,8 @@ export interface OtaTaskProps extends TaskOptions {
    */
   readonly retryCriteria?: OtaRetryCriteria[];
   /**
-   * Rollout, abort and timeout settings. Can change without replacing the task.
+   * Rollout, abort and timeout settings. Can change without replacing the task; once set it
+   * cannot be removed (the service cannot clear it), only changed.
    * @default - the service's defaults
    */
   readonly taskConfiguration?: IOtaTaskConfiguration;

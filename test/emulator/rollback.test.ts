@@ -10,12 +10,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ReplayResult, StackReplay } from '../../emulator/replay';
 import { ServiceEmulator } from '../../emulator/server';
-import { FirmwareImage, FuotaTask, RfRegion } from '../../src';
+import { FirmwareImage, FuotaTask, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType, RfRegion } from '../../src';
 
 jest.setTimeout(120_000);
 
 const STACK = 'RollbackRuns';
 const FIRMWARE = path.join(__dirname, '..', '..', 'example', 'firmware', 'sensor-v2.bin');
+const HUBS = ['hub0001', 'hub0002'].map((id) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/${id}`);
 const INJECTED = { kind: 'error', type: 'AccessDeniedException', status: 403, message: 'Not authorized (injected)' } as const;
 
 const outdirs: string[] = [];
@@ -134,5 +135,81 @@ describe('FuotaTask: the rollback of an added value IoT Wireless cannot unset', 
     expect(steps(result)).toEqual(['deploy Campaign Update FAILED', 'rollback Campaign Update SUCCESS']);
     expect(emulator.snapshot().fuotaTasks.find((t) => t.id === taskId)!.fields).toMatchObject({ RedundancyPercent: 20 });
     expect(emulator.calls('UpdateFuotaTask')).toHaveLength(0);
+  });
+});
+
+describe('OtaTask: the rollback of an added description or task configuration', () => {
+  const ota = (stack: Stack, settings: { description?: string; configured?: boolean; blocker: string }) => ({
+    campaign: new OtaTask(stack, 'Campaign', {
+      jobDocument: OtaJobDocument.fromJson({ firmware: { version: '3.1' } }),
+      otaType: OtaType.ONE_TIME,
+      targets: HUBS,
+      description: settings.description,
+      taskConfiguration: settings.configured ? new OtaTaskConfiguration(stack, 'Rollout', { description: 'Slow rollout' }) : undefined,
+      outputs: false,
+    }),
+    blocker: new OtaTask(stack, 'Blocker', {
+      jobDocument: OtaJobDocument.fromJson({ firmware: { version: '1.0' } }),
+      otaType: OtaType.CONTINUOUS,
+      otaTargetQueryString: 'attributes.model=x1',
+      description: settings.blocker,
+      outputs: false,
+    }),
+  });
+
+  test('converges in place: the same task, no second CreateOtaTask, the added values kept and logged', async () => {
+    const v1 = synth((stack) => ota(stack, { blocker: 'v1' }));
+    const v2 = synth((stack) => ota(stack, { description: 'Hub firmware 3_1', configured: true, blocker: 'v2' }));
+    expect((await replay.deploy(v1)).succeeded).toBe(true);
+    const campaign = logicalId('Campaign');
+    const taskId = replay.resources.get(campaign)!.physicalId;
+    expect(emulator.calls('CreateOtaTask')).toHaveLength(2);
+
+    // The campaign's UpdateOtaTask is the first, the blocker's the second: that one is refused.
+    emulator.faults.failCall('UpdateOtaTask', 2, INJECTED);
+    const result = await replay.deploy(v2);
+
+    expect(result).toMatchObject({ stackStatus: 'UPDATE_ROLLBACK_COMPLETE', succeeded: false });
+    expect(result.failure).toContain('Blocker');
+    // The configuration the update made is deleted by the rollback's cleanup, although the task keeps
+    // its id: UpdateOtaTask cannot clear it, and a new task would restart the campaign (README).
+    expect(steps(result)).toEqual([
+      'deploy Rollout Create SUCCESS',
+      'deploy Campaign Update SUCCESS',
+      'deploy Blocker Update FAILED',
+      'rollback Campaign Update SUCCESS',
+      'rollback Blocker Update SUCCESS',
+      'rollback-cleanup Rollout Delete SUCCESS',
+    ]);
+    const configurationId = result.steps.find((step) => step.logicalId.startsWith('Rollout'))!.physicalId;
+    const rollback = result.steps.find((step) => step.phase === 'rollback' && step.logicalId === campaign)!;
+    expect(rollback.physicalId).toBe(taskId);
+    expect(replay.resources.get(campaign)!.physicalId).toBe(taskId);
+    expect(emulator.calls('CreateOtaTask')).toHaveLength(2);
+    const snapshot = emulator.snapshot();
+    expect(warnings(rollback.logs)).toEqual([
+      'the stack is rolling back to properties without description and taskConfiguration, which UpdateOtaTask cannot clear: ' +
+      `OtaTask ${taskId} keeps description "Hub firmware 3_1", taskConfiguration "${configurationId}".`,
+    ]);
+    expect(snapshot.otaTasks.map((t) => t.id).sort()).toEqual([taskId, replay.resources.get(logicalId('Blocker'))!.physicalId].sort());
+    expect(snapshot.otaTasks.find((t) => t.id === taskId)!.fields).toMatchObject({ Description: 'Hub firmware 3_1', TaskConfigurationId: configurationId });
+    expect(snapshot.otaTaskConfigurations).toEqual([]);
+    expect(replay.describeStacksCalls).toEqual(['UPDATE_ROLLBACK_IN_PROGRESS']);
+  });
+
+  test('a forward update that removes the description fails with the reason, replaces nothing, and its rollback converges', async () => {
+    const v1 = synth((stack) => ota(stack, { description: 'Hub firmware 3_1', blocker: 'v1' }));
+    const v2 = synth((stack) => ota(stack, { blocker: 'v1' }));
+    expect((await replay.deploy(v1)).succeeded).toBe(true);
+    const taskId = replay.resources.get(logicalId('Campaign'))!.physicalId;
+
+    const result = await replay.deploy(v2);
+
+    expect(result).toMatchObject({ stackStatus: 'UPDATE_ROLLBACK_COMPLETE', succeeded: false });
+    expect(result.failure).toContain(`OtaTask ${taskId}: cannot remove description. UpdateOtaTask cannot clear it`);
+    expect(steps(result)).toEqual(['deploy Campaign Update FAILED', 'rollback Campaign Update SUCCESS']);
+    expect(emulator.calls('CreateOtaTask')).toHaveLength(2);
+    expect(emulator.calls('UpdateOtaTask')).toHaveLength(0);
+    expect(emulator.snapshot().otaTasks.find((t) => t.id === taskId)!.fields).toMatchObject({ Description: 'Hub firmware 3_1' });
   });
 });
