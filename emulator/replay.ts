@@ -21,8 +21,9 @@
  *   (including the one that failed), then Delete of what the update created (new resources and
  *   replacements' new ids). A replaced resource gets no rollback Update: its old physical resource
  *   was never changed (an ASSUMPTION about CloudFormation's handling of custom resources).
- * - The handlers' DescribeStacks (the FUOTA handler asks it before refusing a change to a started
- *   task) is answered by a loopback stand-in with the replay's current stack status.
+ * - The handlers' DescribeStacks (asked before refusing a change a rollback must not be refused:
+ *   a started FUOTA task, a value the service cannot clear) is answered by a loopback stand-in with
+ *   the replay's current stack status.
  * - Each invocation signs with credentials of its own (`ServiceEmulator.credentialsFor`), so a `kill`
  *   fault on one of its calls ends that invocation's process before it reads the answer; the
  *   framework then gets Lambda's timeout error, as from a handler killed mid-step.

@@ -129,3 +129,34 @@ describe('tasks of a stack share one provider', () => {
     expect(() => fuota(stack, 'B', { functionNamePrefix: 'x-' })).toThrow('Stack/B: providerOptions differ from those of Stack/A');
   });
 });
+
+describe('the permissions boundary reaches the library\'s FirmwareUpdateRole', () => {
+  const firmwareRole = (template: Template) => Object.entries(template.findResources('AWS::IAM::Role'))
+    .filter(([id]) => id.startsWith('CdkIotOtaTasksFirmwareUpdateRole')).map(([, role]) => role);
+
+  test('when the task that makes the provider makes the role', () => {
+    const stack = newStack();
+    const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] });
+    fuota(stack, 'Task', { permissionsBoundary: boundary });
+    const roles = firmwareRole(Template.fromStack(stack));
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.PermissionsBoundary).toEqual({ Ref: expect.stringMatching(/^Boundary/) });
+  });
+
+  test('when a later task, without providerOptions, makes the role', () => {
+    const stack = newStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'org-boundary');
+    const own = new iam.Role(stack, 'OwnRole', { assumedBy: new iam.ServicePrincipal('iotwireless.amazonaws.com') });
+    new FuotaTask(stack, 'First', { firmware: FirmwareImage.fromAsset(FIRMWARE), firmwareUpdateRole: own, providerOptions: { permissionsBoundary: boundary } });
+    fuota(stack, 'Second');
+    fuota(stack, 'Third');
+    const template = Template.fromStack(stack);
+    const roles = firmwareRole(template);
+    expect(roles).toHaveLength(1);
+    expect(JSON.stringify(roles[0].Properties.PermissionsBoundary)).toContain('policy/org-boundary');
+    // A role the user passes is the user's: the library leaves its boundary alone.
+    template.hasResource('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: Match.anyValue(), PermissionsBoundary: Match.absent(), Description: Match.absent() },
+    });
+  });
+});

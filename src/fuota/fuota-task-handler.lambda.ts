@@ -7,7 +7,7 @@ import { ProviderEvent } from '../shared/provider-events';
 
 // Retries are done by callService, which knows this invocation's deadline.
 const client = new IoTWirelessClient({ maxAttempts: 1 });
-/** Asked only when a started task would change, to tell a stack rollback from an update. */
+/** Asked only when a started task would change or a value it cannot unset would be removed, to tell a stack rollback from an update. */
 const stacks = new CloudFormationStackStatus({ region: process.env.AWS_REGION! });
 
 /** Time kept back from the Lambda timeout to report a failure instead of being cut off. */

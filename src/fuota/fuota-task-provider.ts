@@ -55,8 +55,8 @@ export class FuotaTaskProvider extends StackTaskProvider {
       ],
       resources: [arn('FuotaTask/*'), arn('WirelessDevice/*'), arn('MulticastGroup/*')],
     }));
-    // Only to tell a rollback from an ordinary update when a started task would have to change
-    // (a started task cannot be reverted, so a rollback leaves it as it is).
+    // Only to tell a rollback from an ordinary update when a started task would have to change or a
+    // value the API cannot unset would be removed (a rollback leaves either as it is).
     this.handlerRole.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadOwnStackStatus',
       actions: ['cloudformation:DescribeStacks'],

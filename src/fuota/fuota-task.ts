@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import {
   Annotations,
+  CustomResource,
   IResource,
   ITaggable,
   Lazy,
+  RemovalPolicy,
   Resource,
   Stack,
   TagManager,
@@ -30,7 +32,7 @@ import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, newTaskResource, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
@@ -163,6 +165,9 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
 
+  /** The custom resource; `node.defaultChild` of this construct. */
+  private readonly resource: CustomResource;
+
   constructor(scope: Construct, id: string, props: FuotaTaskProps) {
     super(scope, id);
     validateProps(this, props);
@@ -170,12 +175,15 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
 
     const image = props.firmware.bind(this);
     checkImageSize(this, image);
-    this.firmwareUpdateRole = props.firmwareUpdateRole ?? sharedFirmwareUpdateRole(this);
+    const sharedRole = props.firmwareUpdateRole ? undefined : sharedFirmwareUpdateRole(this);
+    this.firmwareUpdateRole = props.firmwareUpdateRole ?? sharedRole!;
     grantFirmwareRead(this.firmwareUpdateRole, image);
     assertRule(this.node.path, FUOTA_TASK_RULES.firmwareUpdateImage, image.s3Uri);
 
     const provider = FuotaTaskProvider.getOrCreate(this, props.providerOptions);
     provider.allowPassRole(this.firmwareUpdateRole);
+    // The library's own role takes the provider's boundary; a role the user passes is the user's.
+    if (sharedRole) provider.applyPermissionsBoundary(sharedRole);
 
     this.tags = new TagManager(TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE);
     this.node.addValidation({
@@ -206,11 +214,21 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
       properties,
       removalPolicy: props.removalPolicy,
     });
+    this.resource = resource;
     this.fuotaTaskId = resource.ref;
     this.fuotaTaskArn = resource.getAttString('Arn');
 
     addTaskOutputs(this, props.outputs ?? true, { arn: this.fuotaTaskArn, id: this.fuotaTaskId });
     warnOnRegionWithoutLoRaWAN(this);
+  }
+
+  /**
+   * Sets the task's DeletionPolicy and UpdateReplacePolicy (as the `removalPolicy` prop does).
+   * SNAPSHOT is refused: there is nothing to snapshot.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    refuseSnapshot(this, policy, 'FUOTA tasks');
+    setTaskRemovalPolicy(this.resource, policy);
   }
 }
 

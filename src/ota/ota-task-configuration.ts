@@ -1,4 +1,4 @@
-import { Duration, IResource, Resource, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkManagedIntegrationsRegion } from './managed-integrations-region';
 import { OtaFailureType } from './ota-enums';
@@ -7,7 +7,7 @@ import { OTA_TASK_CONFIGURATION_RULES, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty as num } from '../shared/property-values';
-import { newTaskResource, refuseSnapshot } from '../shared/task-resource';
+import { newTaskResource, refuseSnapshot, setTaskRemovalPolicy } from '../shared/task-resource';
 import { TaskResourceOptions } from '../shared/task-resource-options';
 
 /** An OTA task configuration of AWS IoT Managed Integrations. */
@@ -127,6 +127,9 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
 
   public readonly otaTaskConfigurationId: string;
 
+  /** The custom resource; `node.defaultChild` of this construct. */
+  private readonly resource: CustomResource;
+
   constructor(scope: Construct, id: string, props: OtaTaskConfigurationProps = {}) {
     super(scope, id);
     checkManagedIntegrationsRegion(this);
@@ -144,7 +147,17 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
       properties,
       removalPolicy: props.removalPolicy,
     });
+    this.resource = resource;
     this.otaTaskConfigurationId = resource.ref;
+  }
+
+  /**
+   * Sets the configuration's DeletionPolicy and UpdateReplacePolicy (as the `removalPolicy` prop does).
+   * SNAPSHOT is refused: there is nothing to snapshot.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    refuseSnapshot(this, policy, 'OTA task configurations');
+    setTaskRemovalPolicy(this.resource, policy);
   }
 }
 

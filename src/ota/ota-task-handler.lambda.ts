@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { ManagedIntegrationsClient } from './handler/managed-integrations-client';
+import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 import { HANDLER_PHASE_ENV, HandlerPhase } from '../shared/handler-phase';
 import { ProviderEvent } from '../shared/provider-events';
 import { JobDocumentStore } from './handler/job-document-store';
@@ -8,6 +9,8 @@ import { OtaLifecycleContext, isComplete, onEvent } from './handler/lifecycle';
 const region = process.env.AWS_REGION!;
 const client = new ManagedIntegrationsClient({ region });
 const documents = new JobDocumentStore({ region });
+/** Asked only when a removed description or task configuration is live, to tell a stack rollback from an update. */
+const stacks = new CloudFormationStackStatus({ region });
 
 /** Time kept back from the Lambda timeout to report a failure instead of being cut off. */
 const SAFETY_MARGIN_MS = 10_000;
@@ -22,6 +25,7 @@ export async function handler(event: ProviderEvent, context: Context) {
   const ctx: OtaLifecycleContext = {
     client,
     documents,
+    stacks,
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
     now: Date.now,
     log: (entry) => console.log(JSON.stringify({

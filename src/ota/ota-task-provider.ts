@@ -42,6 +42,13 @@ export class OtaTaskProvider extends StackTaskProvider {
       ],
       resources: [`arn:${Aws.PARTITION}:iotmanagedintegrations:${Aws.REGION}:${Aws.ACCOUNT_ID}:ota-task/*`],
     }));
+    // Only to tell a rollback from an ordinary update when a description or task configuration the
+    // service cannot clear was removed (a rollback keeps it; an update is refused).
+    this.handlerRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnStackStatus',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [Aws.STACK_ID],
+    }));
     // The Service Authorization Reference lists no resource type for CreateOtaTask or for any
     // task-configuration action, so "*" is the only resource that matches; the region condition
     // keeps them to this stack's region.

@@ -1,9 +1,11 @@
 import {
   Annotations,
+  CustomResource,
   Duration,
   IResource,
   ITaggable,
   Lazy,
+  RemovalPolicy,
   Resource,
   Stack,
   TagManager,
@@ -23,7 +25,7 @@ import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times'
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, newTaskResource, refuseSnapshot, taskIdFromArn } from '../shared/task-resource';
+import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** An OTA task of AWS IoT Managed Integrations. */
@@ -104,7 +106,8 @@ export interface OtaTaskProps extends TaskOptions {
    */
   readonly otaTargetQueryString?: string;
   /**
-   * A description (1 to 256 letters, digits, spaces, `-` or `_`). Can change without replacing the task.
+   * A description (1 to 256 letters, digits, spaces, `-` or `_`). Can change without replacing the
+   * task; once set it cannot be removed (the service cannot clear it), only changed.
    * @default - no description
    */
   readonly description?: string;
@@ -129,7 +132,8 @@ export interface OtaTaskProps extends TaskOptions {
    */
   readonly retryCriteria?: OtaRetryCriteria[];
   /**
-   * Rollout, abort and timeout settings. Can change without replacing the task.
+   * Rollout, abort and timeout settings. Can change without replacing the task; once set it
+   * cannot be removed (the service cannot clear it), only changed.
    * @default - the service's defaults
    */
   readonly taskConfiguration?: IOtaTaskConfiguration;
@@ -168,6 +172,9 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
 
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
+
+  /** The custom resource; `node.defaultChild` of this construct. */
+  private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: OtaTaskProps) {
     super(scope, id);
@@ -233,10 +240,20 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
       properties,
       removalPolicy: props.removalPolicy,
     });
+    this.resource = resource;
     this.otaTaskId = resource.ref;
     this.otaTaskArn = resource.getAttString('Arn');
 
     addTaskOutputs(this, props.outputs ?? true, { arn: this.otaTaskArn, id: this.otaTaskId });
+  }
+
+  /**
+   * Sets the task's DeletionPolicy and UpdateReplacePolicy (as the `removalPolicy` prop does).
+   * SNAPSHOT is refused: there is nothing to snapshot.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    refuseSnapshot(this, policy, 'OTA tasks');
+    setTaskRemovalPolicy(this.resource, policy);
   }
 }
 

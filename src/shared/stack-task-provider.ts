@@ -38,12 +38,26 @@ export abstract class StackTaskProvider extends Construct {
   public readonly serviceToken: string;
   protected readonly handlerRole: iam.Role;
   private readonly options: ProviderOptionsRecord;
+  private readonly permissionsBoundary?: iam.IManagedPolicy;
+  private readonly bounded = new Set<string>();
 
   protected constructor(scope: Construct, id: string, createdBy: string, handlers: TaskHandlers, options: TaskProviderOptions | undefined) {
     super(scope, id);
     this.options = new ProviderOptionsRecord(this, createdBy, options);
+    this.permissionsBoundary = options?.permissionsBoundary;
     const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, handlers.makeFunction, options);
     this.handlerRole = role;
     this.serviceToken = serviceToken;
+  }
+
+  /**
+   * Puts `providerOptions.permissionsBoundary` on another role the library makes for this service's
+   * tasks (the FUOTA FirmwareUpdateRole): an organisation that requires a boundary on every
+   * `iam:CreateRole` could not deploy otherwise. Once per role, however many tasks share it.
+   */
+  public applyPermissionsBoundary(role: iam.Role): void {
+    if (!this.permissionsBoundary || this.bounded.has(role.node.path)) return;
+    this.bounded.add(role.node.path);
+    iam.PermissionsBoundary.of(role).apply(this.permissionsBoundary);
   }
 }

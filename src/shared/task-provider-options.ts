@@ -42,8 +42,10 @@ export interface TaskProviderOptions {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * Permissions boundary for every role of the provider (its handler role and the Provider
-   * framework's). A boundary applied with `PermissionsBoundary.of(scope)` reaches these roles too.
+   * Permissions boundary for every role the library makes for a service's tasks: the provider's
+   * handler role, the Provider framework's roles and, for FUOTA tasks, the stack's shared
+   * FirmwareUpdateRole (a `firmwareUpdateRole` you pass is left as it is). A boundary applied with
+   * `PermissionsBoundary.of(scope)` reaches these roles too.
    * @default - none
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;

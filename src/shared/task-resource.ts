@@ -56,23 +56,31 @@ export interface TaskResourceDefinition {
 
 /**
  * The custom resource of a task, which CloudFormation waits for as long as the providers need
- * (TASK_SERVICE_TIMEOUT). DESTROY, the default, leaves DeletionPolicy and
- * UpdateReplacePolicy out of the template: Delete is CloudFormation's own default for both, so the
- * behaviour is the same and each task's template is smaller. RETAIN is written out.
+ * (TASK_SERVICE_TIMEOUT), with its removal policy set by {@link setTaskRemovalPolicy}.
  */
 export function newTaskResource(scope: Construct, definition: TaskResourceDefinition): CustomResource {
-  const removalPolicy = definition.removalPolicy ?? RemovalPolicy.DESTROY;
   const resource = new CustomResource(scope, 'Resource', {
     serviceToken: definition.serviceToken,
     resourceType: definition.resourceType,
     properties: definition.properties as Record<string, unknown>,
-    removalPolicy,
     serviceTimeout: TASK_SERVICE_TIMEOUT,
   });
-  if (removalPolicy === RemovalPolicy.DESTROY) {
-    const cfn = resource.node.defaultChild as CfnResource;
+  setTaskRemovalPolicy(resource, definition.removalPolicy ?? RemovalPolicy.DESTROY);
+  return resource;
+}
+
+/**
+ * Sets the DeletionPolicy and UpdateReplacePolicy of a task's custom resource. A task's default
+ * child is this CustomResource wrapper, not a CfnResource, so `Resource.applyRemovalPolicy()`
+ * cannot reach it and each task construct delegates here. DESTROY leaves both attributes out of
+ * the template: Delete is CloudFormation's own default for both, so the behaviour is the same and
+ * each task's template is smaller. Other policies are written out.
+ */
+export function setTaskRemovalPolicy(resource: CustomResource, policy: RemovalPolicy): void {
+  const cfn = resource.node.defaultChild as CfnResource;
+  cfn.applyRemovalPolicy(policy);
+  if (policy === RemovalPolicy.DESTROY) {
     cfn.cfnOptions.deletionPolicy = undefined;
     cfn.cfnOptions.updateReplacePolicy = undefined;
   }
-  return resource;
 }

@@ -265,6 +265,7 @@ async function otaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
   const context = (phase: HandlerPhase): ota.OtaLifecycleContext => ({
     client,
     documents,
+    stacks: { status: async () => driver.stackStatus },
     deadline: invocationDeadline(phase, emulator.clock.now()),
     now: () => emulator.clock.now(),
     log: () => undefined,
@@ -480,6 +481,7 @@ describe('an OTA task whose deletion never finishes: quick polls, where the wait
     const context = (phase: HandlerPhase): ota.OtaLifecycleContext => ({
       client: new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials }),
       documents: new JobDocumentStore({ region: REGION, endpoint: emulator.url, credentials }),
+      stacks: { status: async () => 'DELETE_IN_PROGRESS' },
       deadline: invocationDeadline(phase, emulator.clock.now()),
       now: () => emulator.clock.now(),
       log: () => undefined,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -171,6 +171,28 @@ describe('removal policy', () => {
   test('SNAPSHOT is refused', () => {
     expect(() => task(newStack(), { removalPolicy: RemovalPolicy.SNAPSHOT }))
       .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by FUOTA tasks: use DESTROY or RETAIN');
+  });
+
+  test('applyRemovalPolicy() sets the task resource\'s policies, as the prop does', () => {
+    const stack = newStack();
+    task(stack, {}, 'Kept').applyRemovalPolicy(RemovalPolicy.RETAIN);
+    task(stack, { removalPolicy: RemovalPolicy.RETAIN }, 'Dropped').applyRemovalPolicy(RemovalPolicy.DESTROY);
+    const template = Template.fromStack(stack);
+    template.hasResource(TASK_TYPE, { Properties: { ServiceToken: Match.anyValue() }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(Object.keys(template.findResources(TASK_TYPE, { DeletionPolicy: 'Retain' }))).toEqual([expect.stringMatching(/^Kept/)]);
+    expect(Object.keys(template.findResources(TASK_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() })))
+      .toEqual([expect.stringMatching(/^Dropped/)]);
+  });
+
+  test('applyRemovalPolicy(SNAPSHOT) is refused with the prop\'s message', () => {
+    expect(() => task(newStack()).applyRemovalPolicy(RemovalPolicy.SNAPSHOT))
+      .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by FUOTA tasks: use DESTROY or RETAIN');
+  });
+
+  test('RemovalPolicies.of() reaches the task resource', () => {
+    const stack = newStack();
+    RemovalPolicies.of(task(stack)).retain();
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 });
 

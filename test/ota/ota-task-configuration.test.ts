@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { OtaFailureType, OtaPushConfig, OtaTaskConfiguration, OtaTaskConfigurationProps } from '../../src';
 
@@ -76,6 +76,24 @@ test('RETAIN is honoured, SNAPSHOT refused', () => {
   Template.fromStack(stack).hasResource(CONFIG_TYPE, { DeletionPolicy: 'Retain' });
   expect(() => config({ removalPolicy: RemovalPolicy.SNAPSHOT }))
     .toThrow('Stack/Config: removalPolicy SNAPSHOT is not supported by OTA task configurations: use DESTROY or RETAIN');
+});
+
+test('applyRemovalPolicy() sets the configuration resource\'s policies, as the prop does; SNAPSHOT is refused', () => {
+  const stack = newStack();
+  const c = config({}, stack);
+  c.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  Template.fromStack(stack).hasResource(CONFIG_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  const other = newStack();
+  config({ removalPolicy: RemovalPolicy.RETAIN }, other).applyRemovalPolicy(RemovalPolicy.DESTROY);
+  Template.fromStack(other).hasResource(CONFIG_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+  expect(() => c.applyRemovalPolicy(RemovalPolicy.SNAPSHOT))
+    .toThrow('Stack/Config: removalPolicy SNAPSHOT is not supported by OTA task configurations: use DESTROY or RETAIN');
+});
+
+test('RemovalPolicies.of() reaches the configuration resource', () => {
+  const stack = newStack();
+  RemovalPolicies.of(config({}, stack)).retain();
+  Template.fromStack(stack).hasResource(CONFIG_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
 });
 
 test('a region without Managed Integrations fails synth', () => {

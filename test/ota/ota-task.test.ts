@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, RemovalPolicies, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
@@ -111,6 +111,24 @@ describe('task resource', () => {
     Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: 'Retain' });
     expect(() => task(newStack(), { removalPolicy: RemovalPolicy.SNAPSHOT }))
       .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by OTA tasks: use DESTROY or RETAIN');
+  });
+
+  test('applyRemovalPolicy() sets the task resource\'s policies, as the prop does; SNAPSHOT is refused', () => {
+    const stack = newStack();
+    const t = task(stack);
+    t.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const other = newStack();
+    task(other, { removalPolicy: RemovalPolicy.RETAIN }).applyRemovalPolicy(RemovalPolicy.DESTROY);
+    Template.fromStack(other).hasResource(TASK_TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+    expect(() => t.applyRemovalPolicy(RemovalPolicy.SNAPSHOT))
+      .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by OTA tasks: use DESTROY or RETAIN');
+  });
+
+  test('RemovalPolicies.of() reaches the task resource', () => {
+    const stack = newStack();
+    RemovalPolicies.of(task(stack)).retain();
+    Template.fromStack(stack).hasResource(TASK_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 });
 

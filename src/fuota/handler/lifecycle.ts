@@ -24,12 +24,13 @@ import {
   setDifference,
   updateFuotaTaskRequest,
 } from './requests';
+import { StartedTaskGuard, startedTaskGuard, withoutUnclearableRemovals } from './rollback';
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
-import { isRollingBack } from '../../shared/cloudformation-stack-status';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
+import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
 import { FuotaTaskAttributes } from '../fuota-task.types';
 
 /**
@@ -46,12 +47,6 @@ export interface FuotaLifecycleContext {
   readonly log: (entry: Record<string, unknown>) => void;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-}
-
-/** What the lifecycle needs of CloudFormation: `CloudFormationStackStatus` is one. */
-export interface StackStatusReader {
-  /** The stack's `StackStatus`, e.g. `UPDATE_ROLLBACK_IN_PROGRESS`. */
-  status(stackId: string): Promise<string>;
 }
 
 /**
@@ -81,7 +76,7 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
   const id = event.PhysicalResourceId!;
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
   const previous = event.RequestType === 'Update' ? previousSpec(event, ctx) : undefined;
-  const guard = startedTaskGuard(event, ctx);
+  const guard = startedTaskGuard(new StackRollbackProbe(event.StackId, ctx), ctx.log);
   try {
     const task = await getTask(id, ctx);
     await convergeTags(task, desired, previous, ctx);
@@ -113,12 +108,18 @@ async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
   const previous = previousSpec(event, ctx);
   const task = await getTask(id, ctx);
-  const fields = fieldsToUpdate(liveFields(task), desired, previous);
+  const live = liveFields(task);
+  const probe = new StackRollbackProbe(event.StackId, ctx);
+  let fields = fieldsToUpdate(live, desired, previous);
   if (fields.length > 0 && isStarted(task)) {
     // Refused, unless this is the rollback of the update that started the task: a started task
     // keeps the values it has, and the rollback goes on.
-    await startedTaskGuard(event, ctx)(task, `change ${fields.join(', ')}`);
-  } else if (fields.length > 0) {
+    await startedTaskGuard(probe, ctx.log)(task, `change ${fields.join(', ')}`);
+    fields = [];
+  }
+  // A value IoT Wireless cannot unset is refused in a forward update, kept during a rollback.
+  if (fields.length > 0) fields = await withoutUnclearableRemovals(id, fields, desired, live, probe, ctx.log);
+  if (fields.length > 0) {
     const request = updateFuotaTaskRequest(id, fields, desired);
     await call(ctx, 'UpdateFuotaTask', () => ctx.client.send(new UpdateFuotaTaskCommand(request)));
     ctx.log({ operation: 'UpdateFuotaTask', taskId: id, fields });
@@ -241,43 +242,6 @@ async function convergeStart(
   ctx.log({ operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() });
 }
 
-
-/**
- * Decides what happens to a change a started task cannot take: it is refused (the task accepts no
- * changes after StartFuotaTask), unless CloudFormation is rolling the stack back. A rollback of the
- * update that started the task swaps the old properties back in; refusing it would leave the stack
- * in UPDATE_ROLLBACK_FAILED. Then the change is logged and skipped, and the task stays as it is.
- * The stack status is asked at most once per invocation, and only when a started task would change.
- */
-type StartedTaskGuard = (task: GetFuotaTaskResponse, change: string, refusal?: Error) => Promise<void>;
-
-function startedTaskGuard(event: ProviderEvent, ctx: FuotaLifecycleContext): StartedTaskGuard {
-  let stackStatus: Promise<string> | undefined;
-  return async (task, change, refusal = startedTaskError(task, change)) => {
-    let status: string;
-    try {
-      stackStatus ??= call(ctx, 'DescribeStacks', () => ctx.stacks.status(event.StackId));
-      status = await stackStatus;
-    } catch (error) {
-      if (error instanceof ServiceCallError && error.transient) throw error;
-      throw new Error(`${refusal.message} (Whether the stack is rolling back could not be checked: ${(error as Error).message})`);
-    }
-    if (!isRollingBack(status)) throw refusal;
-    ctx.log({
-      taskId: task.Id,
-      stackStatus: status,
-      warning: `the stack is rolling back, but FuotaTask ${task.Id} has started (status ${task.Status}) and cannot be reverted: ` +
-        `it cannot ${change}. The task is left as it is and this rollback goes on.`,
-    });
-  };
-}
-
-function startedTaskError(task: GetFuotaTaskResponse, change: string): Error {
-  return new Error(
-    `FuotaTask ${task.Id} has started (status ${task.Status}) and IoT Wireless accepts no changes after ` +
-    `StartFuotaTask, so it cannot ${change}. Create a new FuotaTask (give it a new construct id) for the new campaign.`,
-  );
-}
 
 /** Ids listed in a message: a few, so the CloudFormation response stays under its 4 KB. */
 const MAX_IDS_SHOWN = 10;

@@ -35,7 +35,7 @@ const UPDATABLE_FIELDS = [
   ['descriptor', 'Descriptor'],
 ] as const;
 
-type UpdatableField = typeof UPDATABLE_FIELDS[number][0];
+export type UpdatableField = typeof UPDATABLE_FIELDS[number][0];
 
 /** Text fields whose empty value is the service's "not set", so removing them can be expressed. */
 const CLEARABLE = new Set<UpdatableField>(['name', 'description', 'descriptor']);
@@ -66,19 +66,31 @@ function comparable(field: UpdatableField, value: unknown): unknown {
 }
 
 /**
- * The UpdateFuotaTask request for `fields`. A removed text field is cleared with an empty string;
- * a removed number or region cannot be expressed (the API has no "unset" and does not publish its
- * defaults), so that fails with a message saying what to do instead of leaving the old value
- * silently in place.
+ * The fields among `fields` whose removal UpdateFuotaTask cannot express: a number or the RF
+ * region that `desired` leaves out (the API has no "unset" and does not publish its defaults).
+ * Removed text fields are not among them: they are cleared with an empty string.
+ */
+export function unclearableRemovals(fields: readonly UpdatableField[], desired: FuotaTaskSpec): UpdatableField[] {
+  return fields.filter((field) => desired[field] === undefined && !CLEARABLE.has(field));
+}
+
+/** The refusal of a forward update that removes fields IoT Wireless cannot unset. */
+export function cannotRemoveError(id: string, fields: readonly UpdatableField[]): Error {
+  return new Error(
+    `UpdateFuotaTask cannot remove ${fields.join(', ')} from task ${id}: IoT Wireless has no way to unset ` +
+    'these fields. Set them to the value you want, or replace the task (give the FuotaTask a new construct id).',
+  );
+}
+
+/**
+ * The UpdateFuotaTask request for `fields`. A removed text field is cleared with an empty string.
+ * A removed number or region cannot be expressed: the caller decides first whether that is refused
+ * or left as it is (rollback.ts), and this throws if one still comes, rather than sending nothing
+ * for it and saying the task matches.
  */
 export function updateFuotaTaskRequest(id: string, fields: readonly UpdatableField[], desired: FuotaTaskSpec): UpdateFuotaTaskRequest {
-  const unclearable = fields.filter((field) => desired[field] === undefined && !CLEARABLE.has(field));
-  if (unclearable.length > 0) {
-    throw new Error(
-      `UpdateFuotaTask cannot remove ${unclearable.join(', ')} from task ${id}: IoT Wireless has no way to unset ` +
-      'these fields. Set them to the value you want, or replace the task (give the FuotaTask a new construct id).',
-    );
-  }
+  const unclearable = unclearableRemovals(fields, desired);
+  if (unclearable.length > 0) throw cannotRemoveError(id, unclearable);
   const request: Record<string, unknown> = { Id: id };
   for (const [field, member] of UPDATABLE_FIELDS) {
     if (!fields.includes(field)) continue;

@@ -1,17 +1,23 @@
 import { JobDocumentStore } from './job-document-store';
 import { ManagedIntegrationsClient } from './managed-integrations-client';
-import { configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges } from './ota-requests';
+import {
+  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges, unclearableRemovals,
+} from './ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
+import { keepOrRefuseRemovals } from './rollback';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
+import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
 
 /** What one invocation works with; tests pass a client pointed at a loopback server. */
 export interface OtaLifecycleContext {
   readonly client: ManagedIntegrationsClient;
   readonly documents: JobDocumentStore;
+  /** Reads the stack's status (DescribeStacks), to tell a rollback from a forward update. */
+  readonly stacks: StackStatusReader;
   /** Epoch milliseconds after which no new service call starts. */
   readonly deadline: number;
   readonly now: () => number;
@@ -91,9 +97,11 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
 }
 
 /**
- * UpdateOtaTask can change only Description and TaskConfigurationId. Everything is compared with
- * the live task, so the rollback of a failed update (or of a failed replacement) converges on the
- * task that is there instead of making another. Anything else needs a new task.
+ * UpdateOtaTask can change only Description and TaskConfigurationId; anything else the properties
+ * change needs a new task. Which of the two is decided from the old and new properties (what
+ * CloudFormation asks for); the live task only spares work already done (ota-requests.ts), so
+ * the rollback of a failed update or replacement converges on the task that is there. A removed
+ * Description or TaskConfigurationId is neither (rollback.ts).
  */
 async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const id = event.PhysicalResourceId!;
@@ -105,6 +113,7 @@ async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     ctx.log({ taskId: id, replacing: reasons });
     return createTask(event, ctx);
   }
+  await keepOrRefuseRemovals(id, unclearableRemovals(live, desired, previous), live, new StackRollbackProbe(event.StackId, ctx), ctx.log);
   const change: { Description?: string; TaskConfigurationId?: string } = {};
   // A field the properties leave out stays as it is: neither can be cleared in place.
   if (desired.fields.Description !== undefined && desired.fields.Description !== live.Description) change.Description = desired.fields.Description;

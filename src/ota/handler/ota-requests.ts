@@ -34,27 +34,48 @@ export function jobDocumentLocation(s3Url: string, bucket: unknown): { bucket: s
 const REPLACING_FIELDS = ['OtaType', 'Target', 'OtaTargetQueryString', 'Protocol', 'OtaMechanism', 'OtaSchedulingConfig', 'OtaTaskExecutionRetryConfig'] as const;
 
 /**
- * Why `desired` needs a new task rather than the live one. Decided against the live task (not the
- * previous properties), so the rollback of a failed replacement, which arrives with the properties
- * swapped back, finds the live task already matching and replaces nothing. UpdateOtaTask changes
- * only Description and TaskConfigurationId and cannot unset either (both have a minimum length of 1);
- * tags change through the tagging APIs. Anything else, the job document included, is a replacement.
+ * Why `desired` needs a new task rather than the live one. A field is a reason only when the
+ * properties changed it (`previous` versus `desired`: what CloudFormation asks for) and the live
+ * task does not hold the desired value yet. So the live task never causes a replacement by itself
+ * (a value the service normalised or filled in is no reason), and it spares one that is already
+ * done: the rollback of a replacement that failed before it answered arrives with the properties
+ * swapped back at the original task, which already matches. Description and TaskConfigurationId
+ * are never a reason: UpdateOtaTask changes them in place, and a removal is decided by
+ * {@link unclearableRemovals}, never by replacing a running campaign. Tags change through the
+ * tagging APIs. Without readable previous properties, every field counts as asked for and only
+ * the live task decides.
  */
 export function replacementReasons(
   live: GetOtaTaskResponse, desired: OtaTaskSpec, previous: OtaTaskSpec | undefined, documentBucket?: string,
 ): string[] {
   const reasons: string[] = [];
-  if (!sameDocument(live.S3Url, desired, documentBucket)) reasons.push('jobDocument');
+  if ((!previous || !sameDocumentSource(previous.document, desired.document)) && !sameDocument(live.S3Url, desired, documentBucket)) {
+    reasons.push('jobDocument');
+  }
   const liveFields = { ...live, Target: live.Target && [...live.Target].sort() } as Record<string, unknown>;
   const sorted = (spec: OtaTaskSpec | undefined) =>
     spec && ({ ...spec.fields, Target: spec.fields.Target && [...spec.fields.Target].sort() } as Record<string, unknown>);
+  const [want, had] = [sorted(desired)!, sorted(previous)];
   for (const field of REPLACING_FIELDS) {
-    if (fieldChanged(liveFields[field], sorted(desired)![field], sorted(previous)?.[field])) reasons.push(field);
-  }
-  for (const field of ['Description', 'TaskConfigurationId'] as const) {
-    if (desired.fields[field] === undefined && fieldChanged(live[field], undefined, previous?.fields[field])) reasons.push(`${field} (removed)`);
+    const asked = !had || !sameValue(had[field], want[field]);
+    if (asked && fieldChanged(liveFields[field], want[field], had?.[field])) reasons.push(field);
   }
   return reasons;
+}
+
+/** The fields UpdateOtaTask changes in place, by the prop names the user knows them under. */
+export const IN_PLACE_FIELDS = [['Description', 'description'], ['TaskConfigurationId', 'taskConfiguration']] as const;
+
+/**
+ * The in-place fields the properties removed while the live task still has a value. UpdateOtaTask
+ * cannot clear them (the model gives both a minimum length of 1), so such a removal can be neither
+ * done in place nor, without pushing the campaign to its devices again, by a new task.
+ */
+export function unclearableRemovals(
+  live: GetOtaTaskResponse, desired: OtaTaskSpec, previous: OtaTaskSpec | undefined,
+): (typeof IN_PLACE_FIELDS)[number][] {
+  return IN_PLACE_FIELDS.filter(([field]) =>
+    desired.fields[field] === undefined && previous?.fields[field] !== undefined && live[field] !== undefined);
 }
 
 /**
@@ -105,6 +126,18 @@ export function contains(actual: unknown, expected: unknown): boolean {
     return Object.entries(expected).every(([key, value]) => contains((actual as Record<string, unknown>)[key], value));
   }
   return actual === expected;
+}
+
+/** Whether two values state the same (members left undefined count as absent). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return contains(a, b) && contains(b, a);
+}
+
+/** Whether two properties name the same job document: the same URL, or the same text for the same bucket. */
+function sameDocumentSource(a: OtaTaskSpec['document'], b: OtaTaskSpec['document']): boolean {
+  if (a.kind === 'url') return b.kind === 'url' && a.s3Url === b.s3Url;
+  return b.kind === 'stored' && a.bucket === b.bucket && a.content === b.content;
 }
 
 function sameDocument(liveUrl: string | undefined, desired: OtaTaskSpec, documentBucket: string | undefined): boolean {

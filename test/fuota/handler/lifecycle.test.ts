@@ -946,6 +946,100 @@ describe('Delete', () => {
   });
 });
 
+describe('a value IoT Wireless cannot unset, removed by a rollback', () => {
+  const ROLLING_BACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
+  /** The property, its name in the spec, the value added, the live task with it and without it. */
+  const FIELDS: [string, string, string, Partial<GetFuotaTaskResponse>, Partial<GetFuotaTaskResponse>][] = [
+    ['RedundancyPercent', 'redundancyPercent', '35', { RedundancyPercent: 35 }, { RedundancyPercent: undefined }],
+    ['FragmentSizeBytes', 'fragmentSizeBytes', '64', { FragmentSizeBytes: 64 }, { FragmentSizeBytes: undefined }],
+    ['FragmentIntervalMS', 'fragmentIntervalMs', '2000', { FragmentIntervalMS: 2000 }, { FragmentIntervalMS: undefined }],
+    ['RfRegion', 'rfRegion', 'US915', { LoRaWAN: { RfRegion: 'US915' } }, { LoRaWAN: undefined }],
+  ];
+
+  test.each(FIELDS)('%s added by an update that then rolls back: the rollback completes and the value stays, logged', async (property, field, value, live, liveBefore) => {
+    // Deployed without the field; the service reports nothing for it.
+    const deployed = without(UNSTARTED_PROPS, property);
+    const added = { ...deployed, [property]: value };
+    givenTask({ task: liveTask(liveBefore) });
+    iot.on(UpdateFuotaTaskCommand).resolves({});
+    await onEvent(updateEvent(added, deployed), context());
+    expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, ...live }]);
+
+    // Another resource of the stack fails: CloudFormation sends the old properties back.
+    iot.reset();
+    stackAnswers = [ROLLING_BACK];
+    givenTask({ task: liveTask(live) });
+    await expect(onEvent(updateEvent(deployed, added), context())).resolves.toStrictEqual({
+      PhysicalResourceId: TASK_ID,
+      Data: { Arn: TASK_ARN, Id: TASK_ID },
+      ...POLLING_STAMP,
+    });
+
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+    expect(stackQueries).toEqual([STACK_ID]);
+    expect(logs).toContainEqual({
+      taskId: TASK_ID,
+      stackStatus: ROLLING_BACK,
+      warning: `the stack is rolling back to properties without ${field}, which IoT Wireless cannot unset: ` +
+        `FuotaTask ${TASK_ID} keeps ${field} ${JSON.stringify(field === 'rfRegion' ? value : Number(value))}.`,
+    });
+  });
+
+  test('a value that equals what the service already had (its default) is kept by the rollback too', async () => {
+    // The service reported 10 before the update declared 10: the update had nothing to send.
+    const deployed = without(UNSTARTED_PROPS, 'RedundancyPercent');
+    const declared = { ...deployed, RedundancyPercent: '10' };
+    givenTask({ task: liveTask({ RedundancyPercent: 10 }) });
+    await onEvent(updateEvent(declared, deployed), context());
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+
+    stackAnswers = [ROLLING_BACK];
+    await expect(onEvent(updateEvent(deployed, declared), context())).resolves.toMatchObject({ PhysicalResourceId: TASK_ID });
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ warning: expect.stringContaining(`FuotaTask ${TASK_ID} keeps redundancyPercent 10`) }));
+  });
+
+  test('the rollback still reverts what can be reverted', async () => {
+    const deployed = without(UNSTARTED_PROPS, 'RedundancyPercent', 'FragmentSizeBytes');
+    const failed = { ...deployed, RedundancyPercent: '35', FragmentSizeBytes: '64', Name: 'campaign-2' };
+    stackAnswers = [ROLLING_BACK];
+    givenTask({ task: liveTask({ RedundancyPercent: 35, FragmentSizeBytes: 64, Name: 'campaign-2' }) });
+    iot.on(UpdateFuotaTaskCommand).resolves({});
+
+    await onEvent(updateEvent(deployed, failed), context());
+
+    expect(inputs(UpdateFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID, Name: 'campaign-1' }]);
+    expect(logs).toContainEqual(expect.objectContaining({
+      warning: expect.stringContaining(`without redundancyPercent, fragmentSizeBytes, which IoT Wireless cannot unset: FuotaTask ${TASK_ID} keeps redundancyPercent 35, fragmentSizeBytes 64.`),
+    }));
+  });
+
+  test('a forward update that removes the field is still refused, after asking the stack, and changes nothing', async () => {
+    givenTask();
+
+    await expect(onEvent(updateEvent(without({ ...PROPS, Name: 'campaign-2' }, 'RedundancyPercent'), PROPS), context())).rejects.toThrow(
+      `UpdateFuotaTask cannot remove redundancyPercent from task ${TASK_ID}: IoT Wireless has no way to unset these fields. ` +
+      'Set them to the value you want, or replace the task (give the FuotaTask a new construct id).');
+    expect(stackQueries).toEqual([STACK_ID]);
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+  });
+
+  test('when the stack status cannot be read the value stays, logged with the reason: a rollback must not be refused', async () => {
+    stackAnswers = [Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })];
+    givenTask();
+
+    await expect(onEvent(updateEvent(without(PROPS, 'RfRegion'), PROPS), context())).resolves.toMatchObject({ PhysicalResourceId: TASK_ID });
+
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+    expect(logs).toContainEqual({
+      taskId: TASK_ID,
+      stackStatusUnknown: 'DescribeStacks failed: AccessDenied: User is not authorized to perform: cloudformation:DescribeStacks',
+      warning: 'the properties leave out rfRegion, which IoT Wireless cannot unset, and whether the stack is rolling back could not be checked: ' +
+        `FuotaTask ${TASK_ID} keeps rfRegion "EU868" rather than risk refusing a rollback.`,
+    });
+  });
+});
+
 describe('a started task while the stack rolls back', () => {
   const ROLLING_BACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
   const warned = () => expect(logs).toContainEqual(expect.objectContaining({

@@ -5,6 +5,7 @@ import {
   fuotaStartTime,
   removedTagKeys,
   setDifference,
+  unclearableRemovals,
   updateFuotaTaskRequest,
 } from '../../../src/fuota/handler/requests';
 import { FuotaTaskSpec } from '../../../src/fuota/handler/task-spec';
@@ -256,5 +257,16 @@ describe('fuotaStartTime', () => {
 
   test('a fixed time in the past is refused', () => {
     expect(() => fuotaStartTime({ time: new Date('2030-05-01T00:00:00.000Z') }, NOW)).toThrow('30 minutes');
+  });
+});
+
+describe('unclearableRemovals', () => {
+  test('lists the removed numbers and the region, never the text fields that an empty string clears', () => {
+    const desired = spec({ redundancyPercent: undefined, rfRegion: undefined, name: undefined, fragmentSizeBytes: 10 });
+    expect(unclearableRemovals(['name', 'rfRegion', 'redundancyPercent', 'fragmentSizeBytes'], desired)).toEqual(['rfRegion', 'redundancyPercent']);
+  });
+
+  test('a field the desired spec sets is a change, not a removal', () => {
+    expect(unclearableRemovals(['redundancyPercent', 'fragmentIntervalMs'], spec())).toEqual([]);
   });
 });

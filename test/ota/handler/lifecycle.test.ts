@@ -84,11 +84,17 @@ const CONFIGURATION_PROPS: Record<string, unknown> = {
 let fake: FakeManagedIntegrations;
 let logs: Record<string, unknown>[];
 let sleeps: number[];
+/** The stacks DescribeStacks was asked about, in order. */
+let stackQueries: string[];
+/** What DescribeStacks answers: a status, or an error to throw (one per call, the last repeats). */
+let stackAnswers: (string | Error)[];
 
 beforeEach(async () => {
   fake = await FakeManagedIntegrations.start();
   logs = [];
   sleeps = [];
+  stackQueries = [];
+  stackAnswers = ['UPDATE_IN_PROGRESS'];
 });
 
 afterEach(async () => {
@@ -103,6 +109,14 @@ function context(overrides: Partial<OtaLifecycleContext> = {}): OtaLifecycleCont
   return {
     client: new ManagedIntegrationsClient({ region: 'eu-west-1', endpoint: fake.url, credentials }),
     documents: new JobDocumentStore({ region: 'eu-west-1', endpoint: fake.url, credentials }),
+    stacks: {
+      status: async (stackId) => {
+        stackQueries.push(stackId);
+        const answer = stackAnswers[Math.min(stackQueries.length, stackAnswers.length) - 1];
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    },
     deadline: NOW + 60_000,
     now: () => NOW,
     log: (entry) => { logs.push(entry); },
@@ -559,8 +573,6 @@ describe('onEvent Update in place', () => {
 
 describe('onEvent Update that needs a new task', () => {
   const REPLACEMENTS: [string, Record<string, unknown>][] = [
-    ['Description removed', { Description: undefined }],
-    ['TaskConfigurationId removed', { TaskConfigurationId: undefined }],
     ['targets', { Target: [thing(1), thing(3)] }],
     ['OtaType', { OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'attributes.model:x1' }],
     ['Protocol removed', { Protocol: undefined }],
@@ -623,7 +635,7 @@ describe('the rollback of a failed replacement', () => {
     ['job document', { JobDocument: JSON.stringify({ firmware: { url: 's3://firmware-bucket/v3.bin', version: '3.0.0' } }) }],
     ['OtaType', { OtaType: 'CONTINUOUS', Target: undefined, OtaTargetQueryString: 'attributes.model:x1' }],
     ['Protocol removed', { Protocol: undefined }],
-    ['Description removed', { Description: undefined }],
+    ['Protocol and Description removed', { Protocol: undefined, Description: undefined }],
     ['scheduling and Description', { OtaSchedulingConfig: { EndBehavior: 'CANCEL' }, Description: 'Firmware 3' }],
   ];
 
@@ -683,6 +695,99 @@ describe('the rollback of a failed replacement', () => {
     expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
     expect(fake.tasks.get(id)!.Description).toBe('Firmware 2');
     expect(fake.tasks.size).toBe(1);
+  });
+});
+
+describe('a removed description or task configuration, which UpdateOtaTask cannot clear', () => {
+  const ROLLING_BACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
+  const BARE = with_(PROPS, { Description: undefined, TaskConfigurationId: undefined });
+
+  test.each<[string, Record<string, unknown>, string, string]>([
+    ['description', { Description: 'Firmware 2' }, 'Description', 'description "Firmware 2"'],
+    ['taskConfiguration', { TaskConfigurationId: 'config1' }, 'TaskConfigurationId', 'taskConfiguration "config1"'],
+  ])('%s added in place, then rolled back: the same task keeps it, logged; nothing is replaced', async (prop, added, member, kept) => {
+    const id = await existingTask(BARE);
+    const withIt = with_(BARE, added);
+    await onEvent(updateEvent(withIt, BARE, id), context());
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+    fake.clearJournal();
+
+    // A later resource fails: CloudFormation sends the old properties back to the same task.
+    stackAnswers = [ROLLING_BACK];
+    const result = await onEvent({ ...updateEvent(BARE, withIt, id), RequestId: 'rollback-7d1e2f3a' }, context());
+
+    expect(result).toStrictEqual({ PhysicalResourceId: id, Data: { Arn: fake.taskArn(id), Id: id }, ...POLLING_STAMP });
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+    expect(fake.tasks.size).toBe(1);
+    expect((fake.tasks.get(id) as unknown as Record<string, unknown>)[member]).toBe(Object.values(added)[0]);
+    expect(stackQueries).toEqual([STACK_ID]);
+    expect(logs).toContainEqual({
+      taskId: id,
+      stackStatus: ROLLING_BACK,
+      warning: `the stack is rolling back to properties without ${prop}, which UpdateOtaTask cannot clear: OtaTask ${id} keeps ${kept}.`,
+    });
+  });
+
+  test('the rollback still sets back what it can: a changed description, with the configuration kept', async () => {
+    const before = with_(PROPS, { TaskConfigurationId: undefined });
+    const id = await existingTask(before);
+    const failedState = with_(PROPS, { Description: 'Firmware 3' });
+    await onEvent(updateEvent(failedState, before, id), context());
+    fake.clearJournal();
+    stackAnswers = [ROLLING_BACK];
+
+    await onEvent(updateEvent(before, failedState, id), context());
+
+    expect(fake.operations()).toEqual(['GetOtaTask', 'UpdateOtaTask']);
+    expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 2' });
+    expect(fake.tasks.get(id)).toMatchObject({ Description: 'Firmware 2', TaskConfigurationId: 'config1' });
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['description', { Description: undefined }, 'cannot remove description. UpdateOtaTask cannot clear it'],
+    ['taskConfiguration', { TaskConfigurationId: undefined }, 'cannot remove taskConfiguration. UpdateOtaTask cannot clear it'],
+    ['both', { Description: undefined, TaskConfigurationId: undefined }, 'cannot remove description and taskConfiguration. UpdateOtaTask cannot clear them'],
+  ])('a forward update removing %s is refused with the reason and changes nothing', async (_label, changes, message) => {
+    const id = await existingTask();
+    const before = structuredClone(fake.tasks.get(id)!);
+
+    await expect(onEvent(updateEvent(with_(PROPS, changes), PROPS, id), context())).rejects.toThrow(
+      `OtaTask ${id}: ${message} (the service requires at least one character), and a new task would push the campaign to its devices again. `);
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+    expect(fake.tasks.get(id)).toEqual(before);
+    expect(stackQueries).toEqual([STACK_ID]);
+  });
+
+  test('the refusal says what to do instead', async () => {
+    const id = await existingTask();
+    await expect(onEvent(updateEvent(with_(PROPS, { Description: undefined }), PROPS, id), context())).rejects.toThrow(
+      'Keep description (any value), or give the OtaTask a new construct id to create a new task.');
+  });
+
+  test('a removal together with a change that needs a new task: the new task is made without it, the stack is not asked', async () => {
+    const id = await existingTask();
+
+    const result = await onEvent(updateEvent(with_(PROPS, { Description: undefined, Target: [thing(3)] }), PROPS, id), context());
+
+    expect(result.PhysicalResourceId).not.toBe(id);
+    expect(bodyOf('CreateOtaTask')).not.toHaveProperty('Description');
+    expect(stackQueries).toEqual([]);
+  });
+
+  test('when the stack status cannot be read the value stays, logged with the reason: a rollback must not be refused', async () => {
+    stackAnswers = [Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })];
+    const id = await existingTask();
+
+    await expect(onEvent(updateEvent(with_(PROPS, { Description: undefined }), PROPS, id), context()))
+      .resolves.toMatchObject({ PhysicalResourceId: id });
+
+    expect(fake.operations()).toEqual(['GetOtaTask']);
+    expect(logs).toContainEqual({
+      taskId: id,
+      stackStatusUnknown: 'DescribeStacks failed: AccessDenied: User is not authorized to perform: cloudformation:DescribeStacks',
+      warning: 'the properties leave out description, which UpdateOtaTask cannot clear, and whether the stack is rolling back could not be checked: ' +
+        `OtaTask ${id} keeps description "Firmware 2" rather than risk refusing a rollback.`,
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   replacementReasons,
   s3UrlOf,
   tagChanges,
+  unclearableRemovals,
 } from '../../../src/ota/handler/ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from '../../../src/ota/handler/ota-specs';
 
@@ -197,8 +198,6 @@ describe('replacementReasons', () => {
   });
 
   const REPLACING: [string, Record<string, unknown>, string[]][] = [
-    ['Description removed', { Description: undefined }, ['Description (removed)']],
-    ['TaskConfigurationId removed', { TaskConfigurationId: undefined }, ['TaskConfigurationId (removed)']],
     ['the document text', { JobDocument: '{"v":2}' }, ['jobDocument']],
     ['the document text reformatted only', { JobDocument: '{ "v": 1 }' }, ['jobDocument']],
     ['the document bucket', { JobDocumentBucket: 'other-bucket' }, ['jobDocument']],
@@ -217,7 +216,7 @@ describe('replacementReasons', () => {
     ['retry removed', { OtaTaskExecutionRetryConfig: undefined }, ['OtaTaskExecutionRetryConfig']],
     ['several fields and the Description', { Protocol: undefined, Description: 'Firmware 3', JobDocument: '{"v":2}' }, ['jobDocument', 'Protocol']],
     ['everything that can be removed', { Protocol: undefined, OtaMechanism: undefined, Description: undefined, TaskConfigurationId: undefined },
-      ['Protocol', 'OtaMechanism', 'Description (removed)', 'TaskConfigurationId (removed)']],
+      ['Protocol', 'OtaMechanism']],
   ];
 
   test.each(REPLACING)('a new task when %s changes', (_label, changes, expected) => {
@@ -270,7 +269,15 @@ describe('replacementReasons', () => {
     });
   });
 
-  describe('compared with the live task, not the previous properties', () => {
+  test.each<[string, Record<string, unknown>]>([
+    ['Description', { Description: undefined }],
+    ['TaskConfigurationId', { TaskConfigurationId: undefined }],
+    ['both', { Description: undefined, TaskConfigurationId: undefined }],
+  ])('removing %s is never a replacement (unclearableRemovals decides)', (_label, changes) => {
+    expect(update(changes)).toEqual([]);
+  });
+
+  describe('decided from the old and new properties; the live task only spares work already done', () => {
     test('a Description drifted live is no replacement (UpdateOtaTask sets it back)', () => {
       expect(replacementReasons(liveOf(BASE, { Description: 'Changed in the console' }), spec(), spec())).toEqual([]);
     });
@@ -286,19 +293,14 @@ describe('replacementReasons', () => {
       ['no Protocol', { Protocol: undefined }, ['Protocol']],
       ['other scheduling', { OtaSchedulingConfig: { EndBehavior: 'FORCE_CANCEL' } }, ['OtaSchedulingConfig']],
       ['no S3Url', { S3Url: undefined }, ['jobDocument']],
-    ])('unchanged properties over a live task with %s are a replacement', (_label, changes, expected) => {
-      expect(replacementReasons(liveOf(BASE, changes), spec(), spec())).toEqual(expected);
+    ])('unchanged properties over a live task with %s are no replacement: the live task never causes one', (_label, changes, expected) => {
+      expect(replacementReasons(liveOf(BASE, changes), spec(), spec())).toEqual([]);
+      // Only when the previous properties cannot be read does the live task decide alone.
+      expect(replacementReasons(liveOf(BASE, changes), spec(), undefined)).toEqual(expected);
     });
 
-    test.each<[string, Record<string, unknown>]>([
-      ['differs (drifted)', { Description: 'Changed in the console' }],
-      ['is gone', { Description: undefined }],
-    ])('a removal is none when the previous value %s live', (_label, changes) => {
-      expect(replacementReasons(liveOf(BASE, changes), spec({ Description: undefined }), spec())).toEqual([]);
-    });
-
-    test('a removed TaskConfigurationId still live is a replacement', () => {
-      expect(replacementReasons(LIVE, spec({ TaskConfigurationId: undefined }), spec())).toEqual(['TaskConfigurationId (removed)']);
+    test('a change the live task already holds is spared (work already done)', () => {
+      expect(replacementReasons(liveOf(BASE, { Target: [thing(3)] }), spec({ Target: [thing(3)] }), spec())).toEqual([]);
     });
   });
 
@@ -344,13 +346,15 @@ describe('replacementReasons', () => {
       ['the hash directory outside ota-job-documents/', key(`${HASH}/${TOKEN}.json`)],
       ['the hash directory in another bucket', liveOf(BASE, { S3Url: `s3://other-bucket/ota-job-documents/${HASH}/${TOKEN}.json` })],
       ['a user URL', liveOf(BASE, { S3Url: 's3://customer/jobs/v1.json' })],
-    ])('a live document in %s is a change', (_label, live) => {
-      expect(replacementReasons(live, spec(), spec())).toEqual(['jobDocument']);
+    ])('a live document in %s is a change when the properties changed the document (or cannot be read)', (_label, live) => {
+      expect(replacementReasons(live, spec(), spec({ JobDocument: '{"v":0}' }))).toEqual(['jobDocument']);
+      expect(replacementReasons(live, spec(), undefined)).toEqual(['jobDocument']);
+      expect(replacementReasons(live, spec(), spec())).toEqual([]);
     });
 
     test('a library bucket passed in must be the one holding the live document', () => {
-      expect(replacementReasons(LIVE, spec(), spec(), BUCKET)).toEqual([]);
-      expect(replacementReasons(LIVE, spec(), spec(), 'other-bucket')).toEqual(['jobDocument']);
+      expect(replacementReasons(LIVE, spec(), undefined, BUCKET)).toEqual([]);
+      expect(replacementReasons(LIVE, spec(), undefined, 'other-bucket')).toEqual(['jobDocument']);
     });
 
     describe('a user URL', () => {
@@ -377,6 +381,36 @@ describe('replacementReasons', () => {
         expect(replacementReasons(liveOf(URL_BASE), spec(), urlSpec())).toEqual(['jobDocument']);
       });
     });
+  });
+});
+
+describe('unclearableRemovals', () => {
+  const BASE: Record<string, unknown> = {
+    JobDocument: '{"v":1}',
+    JobDocumentBucket: BUCKET,
+    OtaType: 'ONE_TIME',
+    Target: [thing(1)],
+    TaskConfigurationId: 'config1',
+    Description: 'Firmware 2',
+  };
+  const spec = (changes: Record<string, unknown> = {}): OtaTaskSpec => parseOtaTaskProperties(with_(BASE, changes));
+  const live = (changes: Record<string, unknown> = {}) =>
+    wire(with_({ ...spec().fields, TaskId: 'task1', S3Url: 's3://b/k' }, changes)) as GetOtaTaskResponse;
+
+  test('a field the previous properties set, the new ones leave out and the live task has, by its prop name', () => {
+    expect(unclearableRemovals(live(), spec({ Description: undefined }), spec())).toEqual([['Description', 'description']]);
+    expect(unclearableRemovals(live(), spec({ Description: undefined, TaskConfigurationId: undefined }), spec()))
+      .toEqual([['Description', 'description'], ['TaskConfigurationId', 'taskConfiguration']]);
+  });
+
+  test('none when the live task has no value left, the previous properties never set it or cannot be read', () => {
+    expect(unclearableRemovals(live({ Description: undefined }), spec({ Description: undefined }), spec())).toEqual([]);
+    expect(unclearableRemovals(live(), spec({ Description: undefined }), spec({ Description: undefined }))).toEqual([]);
+    expect(unclearableRemovals(live(), spec({ Description: undefined }), undefined)).toEqual([]);
+  });
+
+  test('a changed value is no removal', () => {
+    expect(unclearableRemovals(live(), spec({ Description: 'Firmware 3' }), spec())).toEqual([]);
   });
 });
 
