@@ -77,7 +77,12 @@ describe('cdk-nag 3', () => {
     });
   };
 
-  test.each([['the example app', example], ['a provider placed in a VPC', inVpc]])('%s has no findings on the library\'s resources', (_name, build) => {
+  const monitored = (app: App) => {
+    const stack = example(app);
+    for (const task of stack.node.findAll().filter((c): c is FuotaTask => c instanceof FuotaTask)) task.addStalledAlarm('Stalled');
+  };
+
+  test.each([['the example app', example], ['a provider placed in a VPC', inVpc], ['a stack with a campaign monitor', monitored]])('%s has no findings on the library\'s resources', (_name, build) => {
     expect(scanV3(build)).toEqual([]);
   });
 

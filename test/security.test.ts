@@ -11,6 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag-v2';
 import {
+  CampaignMonitor,
   FirmwareImage, FuotaTask, FuotaTaskStart, OtaFailureType, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType, RfRegion,
 } from '../src';
 
@@ -23,7 +24,7 @@ function everything(app: App): Stack[] {
   const shared = new Stack(app, 'Shared', { env });
   const images = secureBucket(shared, 'Images', new kms.Key(shared, 'ImagesKey', { enableKeyRotation: true }));
   const ownRole = new iam.Role(shared, 'OwnFirmwareRole', { assumedBy: new iam.ServicePrincipal('iotwireless.amazonaws.com') });
-  new FuotaTask(shared, 'Devices', {
+  const devices = new FuotaTask(shared, 'Devices', {
     firmware: FirmwareImage.fromAsset(FIRMWARE),
     rfRegion: RfRegion.EU868,
     wirelessDeviceIds: ['d1', 'd2'],
@@ -48,15 +49,19 @@ function everything(app: App): Stack[] {
 
   const placed = new Stack(app, 'InVpc', { env });
   const vpc = new ec2.Vpc(placed, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const placedLogKey = new kms.Key(placed, 'LogKey', { enableKeyRotation: true });
   new FuotaTask(placed, 'Task', {
     firmware: FirmwareImage.fromAsset(FIRMWARE),
     providerOptions: {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      logEncryptionKey: new kms.Key(placed, 'LogKey', { enableKeyRotation: true }),
+      logEncryptionKey: placedLogKey,
       functionNamePrefix: 'sec-',
     },
   });
+  // The campaign monitor, with and without its function options.
+  devices.addFailureAlarm('Failures');
+  CampaignMonitor.of(placed, { functionOptions: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, logEncryptionKey: placedLogKey } });
   NagSuppressions.addResourceSuppressions(vpc, [{ id: 'AwsSolutions-VPC7', reason: 'Test fixture (the user\'s VPC): flow logs are the VPC owner\'s choice, not the library\'s.' }], true);
   return [shared, placed];
 }
@@ -92,14 +97,15 @@ test('AwsSolutions: no finding is left unacknowledged', () => {
  * for the user's own resources (buckets, keys, VPC), which are not the library's to secure.
  */
 const ACKNOWLEDGED: { rule: string; on: RegExp; reason: string }[] = [
-  { rule: 'cloudwatch_log_group_encrypted_check', on: /^CdkIotOtaTasks(Fuota|Ota)ProviderLogs/, reason: 'Provider logs hold operations and task ids only, encrypted by CloudWatch Logs; providerOptions.logEncryptionKey sets a KMS key (the InVpc stack shows it passes then).' },
-  { rule: 'lambda_inside_vpc_check', on: /^CdkIotOtaTasks(Fuota|Ota)Provider/, reason: 'The handlers only call public AWS APIs; providerOptions.vpc places them in a VPC (the InVpc stack shows it passes then).' },
+  { rule: 'cloudwatch_log_group_encrypted_check', on: /^CdkIotOtaTasks((Fuota|Ota)Provider|CampaignMonitor)Logs/, reason: 'Provider and monitor logs hold operations, task ids and counts only, encrypted by CloudWatch Logs; providerOptions.logEncryptionKey (functionOptions for the monitor) sets a KMS key (the InVpc stack shows it passes then).' },
+  { rule: 'lambda_inside_vpc_check', on: /^CdkIotOtaTasks((Fuota|Ota)Provider|CampaignMonitor)/, reason: 'The handlers and the monitor only call public AWS APIs; providerOptions.vpc (functionOptions for the monitor) places them in a VPC (the InVpc stack shows it passes then).' },
   { rule: 'step_functions_state_machine_logging_enabled_check', on: /^CdkIotOtaTasks(Fuota|Ota)Providerwaiterstatemachine/, reason: 'The Provider framework\'s waiter only polls isComplete; the handlers log every step.' },
   { rule: 'step_functions_state_machine_tracing_enabled_check', on: /^CdkIotOtaTasks(Fuota|Ota)Providerwaiterstatemachine/, reason: 'Tracing the waiter that only polls isComplete adds cost without insight.' },
   { rule: 's3_bucket_default_encryption_kms_check', on: /^CdkIotOtaTasksJobDocuments/, reason: 'SSE-S3 on purpose: IoT Managed Integrations reads documents with its own principal through the bucket policy, and whether it can use a KMS key is not documented.' },
   { rule: 's3_bucket_logging_enabled_check', on: /^CdkIotOtaTasksJobDocuments/, reason: 'Only the handler writes small job documents; CloudTrail records the reads; access logs would add a second bucket without insight.' },
   { rule: 's3_event_notifications_enabled_check', on: /^CdkIotOtaTasksJobDocuments/, reason: 'Nothing consumes events of this bucket: the handler writes and removes each document itself.' },
   { rule: 's3_bucket_object_lock_enabled_check', on: /^CdkIotOtaTasksJobDocuments/, reason: 'Documents are removed with their tasks; object lock would keep them past that.' },
+  { rule: 'cloudwatch_alarm_action_check', on: /^DevicesFailures/, reason: 'A task\'s alarm is returned to the user, who adds its actions (an SNS topic, a pipeline): the library cannot know where to send it.' },
   { rule: 's3_bucket_default_encryption_kms_check', on: /^(Images|Documents)/, reason: 'Test stand-in for the user\'s bucket.' },
   { rule: 's3_bucket_versioning_enabled_check', on: /^(Images|Documents)/, reason: 'Test stand-in for the user\'s bucket.' },
   { rule: 's3_bucket_logging_enabled_check', on: /^(Images|Documents)/, reason: 'Test stand-in for the user\'s bucket.' },

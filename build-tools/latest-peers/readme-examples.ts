@@ -16,6 +16,7 @@ const DECLARED_VALUES: Record<string, string> = {
   // Imported, so the example adds no VPC resources of its own to the scan.
   vpc: "ec2.Vpc.fromVpcAttributes(this, 'ExampleVpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0123456789abcdef0'] })",
   boundary: "iam.ManagedPolicy.fromManagedPolicyName(this, 'ExampleBoundary', 'example-boundary')",
+  topic: "sns.Topic.fromTopicArn(this, 'ExampleTopic', 'arn:aws:sns:eu-west-1:123456789012:firmware-alerts')",
 };
 
 export function readmeExamples(readme: string): ReadmeExample[] {

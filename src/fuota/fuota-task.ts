@@ -2,11 +2,9 @@ import * as fs from 'fs';
 import {
   Annotations,
   CustomResource,
-  IResource,
   ITaggable,
   Lazy,
   RemovalPolicy,
-  Resource,
   Stack,
   TagManager,
   TagType,
@@ -27,6 +25,8 @@ import {
 import { FuotaTaskStart } from './fuota-task-start';
 import { FUOTA_TASK_RESOURCE_TYPE, FuotaTaskResourceProperties } from './fuota-task.types';
 import { RfRegion } from './rf-region';
+import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
+import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
@@ -36,7 +36,7 @@ import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, 
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
-export interface IFuotaTask extends IResource {
+export interface IFuotaTask extends ICampaignTask {
   /**
    * The ARN of the task.
    * @attribute
@@ -140,7 +140,7 @@ export interface FuotaTaskProps extends TaskOptions {
  *   start: FuotaTaskStart.afterDeployment(Duration.hours(1)),
  * });
  */
-export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
+export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable {
   /**
    * Refers to an existing FUOTA task by ARN.
    * @param arn `arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>`
@@ -149,9 +149,12 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
     const taskId = taskIdFromArn(scope, id, arn, {
       service: 'iotwireless', resource: 'FuotaTask', form: 'a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>)',
     });
-    class Import extends Resource implements IFuotaTask {
+    class Import extends CampaignTaskBase implements IFuotaTask {
       public readonly fuotaTaskArn = arn;
       public readonly fuotaTaskId = taskId;
+      protected readonly campaignTaskId = taskId;
+      protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.fuota;
+      protected readonly monitoredHere = false;
     }
     return new Import(scope, id, { environmentFromArn: arn });
   }
@@ -164,6 +167,12 @@ export class FuotaTask extends Resource implements IFuotaTask, ITaggable {
 
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
+
+  protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.fuota;
+  protected readonly monitoredHere = true;
+  protected get campaignTaskId(): string {
+    return this.fuotaTaskId;
+  }
 
   /** The custom resource; `node.defaultChild` of this construct. */
   private readonly resource: CustomResource;

@@ -2,11 +2,9 @@ import {
   Annotations,
   CustomResource,
   Duration,
-  IResource,
   ITaggable,
   Lazy,
   RemovalPolicy,
-  Resource,
   Stack,
   TagManager,
   TagType,
@@ -22,6 +20,8 @@ import { OtaTaskProvider } from './ota-task-provider';
 import { OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.types';
 import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
+import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
+import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
@@ -29,7 +29,7 @@ import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, 
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** An OTA task of AWS IoT Managed Integrations. */
-export interface IOtaTask extends IResource {
+export interface IOtaTask extends ICampaignTask {
   /**
    * The ARN of the task.
    * @attribute
@@ -151,7 +151,7 @@ export interface OtaTaskProps extends TaskOptions {
  *   targets: ['arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/abc123'],
  * });
  */
-export class OtaTask extends Resource implements IOtaTask, ITaggable {
+export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
   /**
    * Refers to an existing OTA task by ARN.
    * @param arn `arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>`
@@ -160,9 +160,12 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
     const taskId = taskIdFromArn(scope, id, arn, {
       service: 'iotmanagedintegrations', resource: 'ota-task', form: 'an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>)',
     });
-    class Import extends Resource implements IOtaTask {
+    class Import extends CampaignTaskBase implements IOtaTask {
       public readonly otaTaskArn = arn;
       public readonly otaTaskId = taskId;
+      protected readonly campaignTaskId = taskId;
+      protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.ota;
+      protected readonly monitoredHere = false;
     }
     return new Import(scope, id, { environmentFromArn: arn });
   }
@@ -172,6 +175,12 @@ export class OtaTask extends Resource implements IOtaTask, ITaggable {
 
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
+
+  protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.ota;
+  protected readonly monitoredHere = true;
+  protected get campaignTaskId(): string {
+    return this.otaTaskId;
+  }
 
   /** The custom resource; `node.defaultChild` of this construct. */
   private readonly resource: CustomResource;
