@@ -13,7 +13,9 @@ import { HandlerPhase } from '../../src/shared/handler-phase';
 import { POLLING_BUDGET_SECONDS } from '../../src/shared/polling-budget';
 import { ProviderEvent } from '../../src/shared/provider-events';
 
-jest.setTimeout(120_000);
+// A jest limit, not a speed goal (the benchmark measures speed): generous, so a loaded 2-core machine
+// that runs the other suites beside it does not fail it.
+jest.setTimeout(600_000);
 
 const NOW = Date.parse('2030-06-01T12:00:00.000Z');
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Fleet/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
