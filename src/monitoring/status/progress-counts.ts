@@ -5,7 +5,10 @@ import { TaskProgress } from '../task-progress';
 export type ProgressCounts = Pick<TaskProgress, 'targets' | 'succeeded' | 'failed' | 'pending' | 'failuresByReason'>;
 
 /** One target's outcome; a failure names its reason. */
-export type TargetOutcome = { readonly outcome: 'succeeded' | 'pending' } | { readonly outcome: 'failed'; readonly reason: string };
+export type TargetOutcome =
+  | { readonly outcome: 'succeeded' }
+  | { readonly outcome: 'pending' }
+  | { readonly outcome: 'failed'; readonly reason: string };
 
 /** Counts outcomes of individual targets. */
 export function tally(outcomes: readonly TargetOutcome[]): ProgressCounts {
