@@ -11,6 +11,7 @@ const bundles = fs.existsSync(ASSETS)
 test('the handler bundles exist (the build bundles them before the tests; or run npx projen bundle)', () => {
   expect(bundles.map((file) => path.relative(ASSETS, file)).sort()).toEqual([
     path.join('fuota', 'fuota-task-handler.lambda', 'index.js'),
+    path.join('monitoring', 'campaign-monitor.lambda', 'index.js'),
     path.join('ota', 'ota-task-handler.lambda', 'index.js'),
   ]);
 });

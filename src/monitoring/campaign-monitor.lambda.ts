@@ -1,5 +1,44 @@
-// The campaign monitor's Lambda entry point: one function per stack, invoked by its schedule.
-// The work is in ./handler/monitor.ts (filled in by the status-reader work).
-export async function handler(): Promise<void> {
-  throw new Error('campaign monitor: not implemented yet');
+// The campaign monitor's Lambda entry point: one function per stack, invoked by its EventBridge
+// schedule; each invocation is one tick (./handler/monitor.ts). The construct sets STACK_ID (the
+// stack's ARN) and SCHEDULE_RULE_NAME (the function's own rule); the endpoints follow the usual
+// AWS_ENDPOINT_URL variables. Logs hold task ids, counts and service messages, never the event
+// or credentials.
+import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import type { Context } from 'aws-lambda';
+import { runTick } from './handler/monitor';
+import { ScheduleRule } from './handler/schedule-rule';
+import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
+import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
+
+const region = process.env.AWS_REGION!;
+// Retries are done by callService, which knows this invocation's deadline; the timeouts keep one
+// hung connection from eating the whole invocation (the hand-signed clients have 10 s each).
+const wireless = new IoTWirelessClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+const managedIntegrations = new ManagedIntegrationsClient({ region });
+const stacks = new CloudFormationStackStatus({ region });
+const rule = new ScheduleRule({ region });
+
+/** Time kept back from the Lambda timeout to log the summary instead of being cut off. */
+const SAFETY_MARGIN_MS = 5_000;
+
+export async function handler(_event: unknown, context: Context): Promise<void> {
+  await runTick({
+    stackId: requiredEnv('STACK_ID'),
+    scheduleRuleName: requiredEnv('SCHEDULE_RULE_NAME'),
+    stacks,
+    rule,
+    wireless,
+    managedIntegrations,
+    deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+    now: Date.now,
+    // Straight to stdout: Lambda's console.log prefixes each line with a timestamp and request id,
+    // and CloudWatch Logs extracts EMF only from lines that are a JSON object and nothing else.
+    writeLine: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`campaign monitor: the environment variable ${name} is not set (the construct sets it)`);
+  return value;
 }

@@ -26,8 +26,9 @@ export interface CloudFormationStackStatusOptions {
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'RequestThrottled', 'TooManyRequestsException']);
 
 /**
- * A stack's current status with one signed DescribeStacks request (the query protocol: a form
- * POST answered in XML), so the handler bundle carries no CloudFormation client. Like the other
+ * A stack's current status (DescribeStacks) and its resources (ListStackResources), each page one
+ * signed request of the query protocol (a form POST answered in XML), so the handler bundles carry
+ * no CloudFormation client. Like the other
  * hand-signed clients it does not retry: callers wrap calls in `callService`. Throttling is marked
  * `$retryable`, since CloudFormation reports it with HTTP 400.
  */
@@ -50,7 +51,36 @@ export class CloudFormationStackStatus {
 
   /** The `StackStatus` of the stack named by `stackId` (its ARN or its name), e.g. `UPDATE_ROLLBACK_IN_PROGRESS`. */
   public async status(stackId: string): Promise<string> {
-    const body = `Action=DescribeStacks&StackName=${escapeUri(stackId)}&Version=2010-05-15`;
+    const answer = await this.query('DescribeStacks', { StackName: stackId });
+    const status = xmlElement(answer.body, 'StackStatus');
+    if (status === undefined) {
+      throw serviceError('MalformedResponse', `DescribeStacks answered without a StackStatus for ${stackId}`, answer.statusCode, false);
+    }
+    return status;
+  }
+
+  /**
+   * One page of ListStackResources (at most 100 resources, CloudFormation's fixed page size) and
+   * the token of the next page, if any. One page per call, so each page is retried on its own.
+   */
+  public async resources(stackId: string, nextToken?: string): Promise<StackResourcePage> {
+    const answer = await this.query('ListStackResources', { StackName: stackId, ...(nextToken ? { NextToken: nextToken } : {}) });
+    const summaries = /<StackResourceSummaries>([\s\S]*?)<\/StackResourceSummaries>/.exec(answer.body)?.[1] ?? '';
+    const resources = [...summaries.matchAll(/<member>([\s\S]*?)<\/member>/g)].map(([, member]) => ({
+      logicalResourceId: xmlElement(member, 'LogicalResourceId') ?? '',
+      physicalResourceId: xmlElement(member, 'PhysicalResourceId'),
+      resourceType: xmlElement(member, 'ResourceType') ?? '',
+      resourceStatus: xmlElement(member, 'ResourceStatus') ?? '',
+    }));
+    // The summaries come first, and no member holds a NextToken: the first one is the page's.
+    const token = xmlElement(answer.body.slice(answer.body.indexOf('</StackResourceSummaries>') + 1), 'NextToken');
+    return { resources, nextToken: token || undefined };
+  }
+
+  /** One query-protocol request: a signed form POST, answered in XML. */
+  private async query(action: string, fields: Record<string, string>) {
+    const form = Object.entries({ Action: action, ...fields, Version: '2010-05-15' });
+    const body = form.map(([name, value]) => `${name}=${escapeUri(value)}`).join('&');
     const region = this.options.region;
     const url = this.endpoint ?? new URL(`https://cloudformation.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`);
     const path = url.pathname || '/';
@@ -59,13 +89,24 @@ export class CloudFormationStackStatus {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       'content-length': String(Buffer.byteLength(body)),
     };
-    const answer = await this.client.send(url, { method: 'POST', path, headers, body });
-    const status = xmlElement(answer.body, 'StackStatus');
-    if (status === undefined) {
-      throw serviceError('MalformedResponse', `DescribeStacks answered without a StackStatus for ${stackId}`, answer.statusCode, false);
-    }
-    return status;
+    return this.client.send(url, { method: 'POST', path, headers, body });
   }
+}
+
+/** One resource of a ListStackResources answer (`StackResourceSummary`), the members the library reads. */
+export interface StackResourceSummary {
+  readonly logicalResourceId: string;
+  /** Absent while a resource is being created and after a failed create without one. */
+  readonly physicalResourceId?: string;
+  readonly resourceType: string;
+  /** e.g. `CREATE_COMPLETE`, `UPDATE_FAILED`. */
+  readonly resourceStatus: string;
+}
+
+/** One page of ListStackResources. */
+export interface StackResourcePage {
+  readonly resources: readonly StackResourceSummary[];
+  readonly nextToken?: string;
 }
 
 /**

@@ -1,0 +1,105 @@
+// One tick of the campaign monitor: find the stack's tasks, read each, publish the unfinished ones
+// as Embedded Metric Format lines, and turn the schedule off once nothing is left to watch.
+//
+// Level-triggered: each tick decides from what it reads, nothing is remembered between ticks. A
+// finished or deleted task publishes nothing (its last datapoints were those of the tick before),
+// and when every task is finished (or there is none) the monitor disables its own rule, so a stack
+// whose campaigns are over costs nothing. The next deployment that changes a task re-enables it
+// (the construct sees to that).
+import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { boundedMap } from './bounded-map';
+import { embeddedMetricDocuments } from './embedded-metrics';
+import { listStackTasks, StackResourceReader, StackTask } from './stack-tasks';
+import { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
+import { CAMPAIGN_TASK_TYPES } from '../campaign-metrics';
+import { readFuotaTaskProgress } from '../status/fuota-progress';
+import { readOtaTaskProgress } from '../status/ota-progress';
+import { ReadOptions, serviceCaller } from '../status/read-options';
+import { TaskProgress } from '../task-progress';
+
+/** Tasks read at once: enough to finish 100 tasks well inside a minute, few enough not to be throttled. */
+export const READ_CONCURRENCY = 5;
+
+/** What one tick works with; tests pass mocked and loopback clients and a fixed clock. */
+export interface MonitorContext {
+  /** The ARN of the monitor's own stack (`STACK_ID`). */
+  readonly stackId: string;
+  /** The name of the monitor's own EventBridge rule (`SCHEDULE_RULE_NAME`). */
+  readonly scheduleRuleName: string;
+  readonly stacks: StackResourceReader;
+  readonly rule: { disable(name: string): Promise<void> };
+  readonly wireless: IoTWirelessClient;
+  readonly managedIntegrations: ManagedIntegrationsClient;
+  /** Epoch milliseconds after which no new service call starts. */
+  readonly deadline: number;
+  readonly now: () => number;
+  /** Writes one line to the function's log (EMF lines included, so no prefix may be added). */
+  readonly writeLine: (line: string) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** What a tick did, as its summary line says. */
+export interface TickSummary {
+  readonly tasks: number;
+  readonly published: number;
+  readonly finished: number;
+  readonly failedReads: number;
+  readonly apiCalls: number;
+  readonly ruleDisabled: boolean;
+  readonly durationMs: number;
+}
+
+export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
+  const started = ctx.now();
+  let apiCalls = 0;
+  const options: ReadOptions = { deadline: ctx.deadline, now: ctx.now, sleep: ctx.sleep, random: ctx.random, onRequest: () => apiCalls++ };
+  const call = serviceCaller(options);
+
+  const tasks = await listStackTasks(ctx.stacks, ctx.stackId, call);
+  const reads = await boundedMap(tasks, READ_CONCURRENCY, (task) => readTask(task, ctx, options));
+  const timestamp = ctx.now();
+  let published = 0;
+  for (const read of reads) {
+    if ('error' in read) {
+      ctx.writeLine(JSON.stringify({ level: 'ERROR', taskType: read.task.taskType, taskId: read.task.taskId, logicalId: read.task.logicalId, error: read.error }));
+    } else if (!read.progress.finished) {
+      for (const document of embeddedMetricDocuments(read.progress, timestamp)) ctx.writeLine(JSON.stringify(document));
+      published++;
+    }
+  }
+  const finished = reads.filter((read) => 'progress' in read && read.progress.finished).length;
+  const failedReads = reads.filter((read) => 'error' in read).length;
+
+  // A task that could not be read may still run: only tasks known finished let the rule go off.
+  const ruleDisabled = finished === tasks.length;
+  if (ruleDisabled) {
+    ctx.writeLine(JSON.stringify({
+      message: tasks.length === 0
+        ? `no task in the stack: disabling the schedule ${ctx.scheduleRuleName}; the next deployment that changes a task turns it back on`
+        : `every task of the stack is finished or deleted: disabling the schedule ${ctx.scheduleRuleName}; the next deployment that changes a task turns it back on`,
+    }));
+    await call('DisableRule', () => ctx.rule.disable(ctx.scheduleRuleName));
+  }
+  const summary: TickSummary = { tasks: tasks.length, published, finished, failedReads, apiCalls, ruleDisabled, durationMs: ctx.now() - started };
+  ctx.writeLine(JSON.stringify({ message: 'campaign monitor tick', ...summary }));
+  if (failedReads > 0) {
+    // After every other task is published: the invocation fails so the function's Errors metric shows it.
+    throw new Error(`campaign monitor: ${failedReads} of ${tasks.length} tasks could not be read (see the ERROR lines above)`);
+  }
+  return summary;
+}
+
+type TaskRead = { readonly task: StackTask; readonly progress: TaskProgress } | { readonly task: StackTask; readonly error: string };
+
+/** One task's progress, or why it could not be read: one task's failure does not hide the others. */
+async function readTask(task: StackTask, ctx: MonitorContext, options: ReadOptions): Promise<TaskRead> {
+  try {
+    const progress = task.taskType === CAMPAIGN_TASK_TYPES.fuota
+      ? await readFuotaTaskProgress(ctx.wireless, task.taskId, options)
+      : await readOtaTaskProgress(ctx.managedIntegrations, task.taskId, options);
+    return { task, progress };
+  } catch (error) {
+    return { task, error: (error as Error).message };
+  }
+}
