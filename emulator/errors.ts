@@ -2,10 +2,12 @@
  * Error answers in each service's own format. The two API services speak restJson1: the error
  * name in the `x-amzn-errortype` header and a JSON body whose members are the error shape's (both
  * models spell the message member `Message`). S3 answers `<Error><Code/><Message/></Error>` XML.
+ * EventBridge speaks awsJson1_1: `{ "__type": ..., "message": ... }`.
  */
 import { ApiServiceName, constraintTables } from './constraint-table';
+import { EVENTS_ERROR_STATUS } from './events-service';
 
-export type ServiceName = ApiServiceName | 's3';
+export type ServiceName = ApiServiceName | 's3' | 'events';
 
 /** A refusal the emulator answers with; `type` is the error shape's name (or S3's error code). */
 export class ServiceError extends Error {
@@ -51,6 +53,7 @@ const S3_STATUS: { readonly [code: string]: number } = {
 export function errorStatus(service: ServiceName, type: string, explicit?: number): number {
   if (explicit !== undefined) return explicit;
   if (service === 's3') return S3_STATUS[type] ?? 400;
+  if (service === 'events') return EVENTS_ERROR_STATUS[type] ?? 400;
   return constraintTables().services[service].errors[type]?.status ?? 400;
 }
 
@@ -60,6 +63,13 @@ export function errorAnswer(service: ServiceName, error: ServiceError, requestId
     const body = '<?xml version="1.0" encoding="UTF-8"?>\n'
       + `<Error><Code>${xml(error.type)}</Code><Message>${xml(error.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
     return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };
+  }
+  if (service === 'events') {
+    return {
+      status,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+      body: JSON.stringify({ __type: error.type, message: error.message }),
+    };
   }
   const members = constraintTables().services[service].errors[error.type]?.members;
   const messageMember = members?.find((member) => member.toLowerCase() === 'message') ?? 'message';

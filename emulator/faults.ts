@@ -203,6 +203,7 @@ function throttlingError(service: ServiceName) {
 }
 
 function serverError(service: ServiceName) {
+  if (service === 'events') return { type: 'InternalException', message: 'An internal error occurred (injected by the emulator).' };
   return service === 's3'
     ? { type: 'InternalError', message: 'We encountered an internal error. Please try again.' }
     : { type: 'InternalServerException', message: 'An internal error occurred (injected by the emulator).' };

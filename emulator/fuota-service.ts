@@ -8,14 +8,18 @@
  * - Associating what is already associated, and disassociating what is not, succeed (204).
  * - Wireless devices and multicast groups are not modelled as resources: any id exists unless the
  *   state's `knownWirelessDevices`/`knownMulticastGroups` are set, and then others are 404.
- * - ListWirelessDevices honours only the FuotaTaskId filter (the one the handler uses); an unknown
- *   task lists nothing, since the operation declares no ResourceNotFoundException. Without a
- *   filter it lists the known devices, else every associated one.
- * - Status: Pending until started, then FuotaSession_Waiting until the start time on the virtual
- *   clock, then In_FuotaSession.
+ * - ListWirelessDevices honours the FuotaTaskId and MulticastGroupId filters (the other filters
+ *   are accepted and ignored); an unknown task or group lists nothing, since the operation declares
+ *   no ResourceNotFoundException. With both filters it lists the task's devices that are members of
+ *   the group. Without a filter it lists the known devices, else every associated one.
+ * - Status and each device's FuotaDeviceStatus progress on the virtual clock by the seeded outcome
+ *   model: fuota-progress.ts, whose header also states the ASSUMED reading for multicast groups.
+ * - Pages: MaxResults 0 or absent is the emulator's `listPageSize`; the token names its listing.
  */
 import { conflict, notFound, validationError } from './errors';
+import { FuotaProgress } from './fuota-progress';
 import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
+import { page as pageOf, Page } from './pagination';
 import { FuotaTaskRecord, FuotaTaskStatus } from './state';
 
 /** StartFuotaTask: "the start time must be at least 30 minutes in the future" (developer guide). */
@@ -27,7 +31,7 @@ export interface FuotaServiceOptions {
 }
 
 export class FuotaService {
-  constructor(private readonly ctx: ServiceContext, private readonly options: FuotaServiceOptions) {}
+  constructor(private readonly ctx: ServiceContext, private readonly options: FuotaServiceOptions, public readonly progress: FuotaProgress) {}
 
   public handle(operation: string, input: OperationInput): OperationResult {
     switch (operation) {
@@ -53,8 +57,7 @@ export class FuotaService {
   }
 
   public status(task: FuotaTaskRecord): FuotaTaskStatus {
-    if (task.startTime === undefined) return 'Pending';
-    return this.ctx.clock.now() < Date.parse(task.startTime) ? 'FuotaSession_Waiting' : 'In_FuotaSession';
+    return this.progress.status(task);
   }
 
   private create(input: OperationInput): OperationResult {
@@ -121,6 +124,7 @@ export class FuotaService {
     }
     task.startTime = new Date(Date.parse(startTime)).toISOString();
     task.startedAt = this.ctx.clock.now();
+    this.progress.start(task);
     return {};
   }
 
@@ -155,16 +159,29 @@ export class FuotaService {
   private listWirelessDevices(input: OperationInput): OperationResult {
     const { state } = this.ctx;
     const taskId = input.FuotaTaskId as string | undefined;
-    const ids = taskId !== undefined ? state.fuotaTasks.get(taskId)?.wirelessDeviceIds ?? []
-      : [...(state.knownWirelessDevices ?? new Set([...state.fuotaTasks.values()].flatMap((task) => task.wirelessDeviceIds)))];
-    const page = this.page(ids, input, `devices:${taskId ?? ''}`);
+    const groupId = input.MulticastGroupId as string | undefined;
+    const task = taskId !== undefined ? state.fuotaTasks.get(taskId) : undefined;
+    let devices: { id: string; status?: string }[];
+    if (taskId !== undefined) {
+      devices = task ? this.progress.devicesOfTask(task) : [];
+      if (groupId !== undefined) {
+        const members = new Set((state.multicastGroupMembers.get(groupId) ?? []));
+        devices = devices.filter((device) => members.has(device.id));
+      }
+    } else if (groupId !== undefined) {
+      devices = this.progress.membersOfGroup(groupId);
+    } else {
+      devices = [...(state.knownWirelessDevices ?? new Set([...state.fuotaTasks.values()].flatMap((candidate) => candidate.wirelessDeviceIds)))]
+        .map((id) => ({ id }));
+    }
+    const page = this.page(devices, input, `devices:${taskId ?? ''}:${groupId ?? ''}`);
     return {
       body: defined({
-        WirelessDeviceList: page.items.map((id) => ({
-          Id: id,
-          Arn: `arn:aws:iotwireless:${this.ctx.region}:${this.ctx.accountId}:WirelessDevice/${id}`,
+        WirelessDeviceList: page.items.map((device) => defined({
+          Id: device.id,
+          Arn: `arn:aws:iotwireless:${this.ctx.region}:${this.ctx.accountId}:WirelessDevice/${device.id}`,
           Type: 'LoRaWAN',
-          ...(taskId !== undefined ? { FuotaDeviceStatus: 'Initial' } : {}),
+          FuotaDeviceStatus: device.status,
         })),
         NextToken: page.nextToken,
       }),
@@ -189,23 +206,8 @@ export class FuotaService {
     return {};
   }
 
-  /**
-   * One page of `items`. The token is opaque to callers: it names the listing it belongs to and
-   * the offset, so a token from another listing is refused rather than misread.
-   */
-  private page(items: readonly string[], input: OperationInput, listing: string): { items: string[]; nextToken?: string } {
-    const size = (input.MaxResults as number | undefined) || this.options.listPageSize;
-    let offset = 0;
-    if (input.NextToken !== undefined && input.NextToken !== '') {
-      const decoded = /^(.*)@(\d+)$/s.exec(Buffer.from(String(input.NextToken), 'base64url').toString('utf8'));
-      if (!decoded || decoded[1] !== listing) throw validationError(`NextToken ${input.NextToken} is not valid for this request`);
-      offset = Number(decoded[2]);
-    }
-    const end = offset + size;
-    return {
-      items: items.slice(offset, end),
-      nextToken: end < items.length ? Buffer.from(`${listing}@${end}`, 'utf8').toString('base64url') : undefined,
-    };
+  private page<T>(items: readonly T[], input: OperationInput, listing: string): Page<T> {
+    return pageOf(items, input.MaxResults, input.NextToken, listing, this.options.listPageSize);
   }
 
   private task(id: unknown): FuotaTaskRecord {

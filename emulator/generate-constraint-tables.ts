@@ -18,7 +18,7 @@ import {
 
 export const MODELS_DIR = path.resolve(__dirname, '..', '..', 'shared', 'aws-models');
 
-/** The operations src/fuota/handler and src/ota/handler call, per service (signing name). */
+/** The operations src/fuota/handler, src/ota/handler and the campaign monitor (src/monitoring) call, per service (signing name). */
 export const EMULATED_OPERATIONS: { readonly [name in ApiServiceName]: { readonly model: string; readonly operations: readonly string[] } } = {
   iotwireless: {
     model: 'iot-wireless.json',
@@ -32,7 +32,7 @@ export const EMULATED_OPERATIONS: { readonly [name in ApiServiceName]: { readonl
   iotmanagedintegrations: {
     model: 'iot-managed-integrations.json',
     operations: [
-      'CreateOtaTask', 'GetOtaTask', 'UpdateOtaTask', 'DeleteOtaTask',
+      'CreateOtaTask', 'GetOtaTask', 'UpdateOtaTask', 'DeleteOtaTask', 'ListOtaTaskExecutions',
       'CreateOtaTaskConfiguration', 'GetOtaTaskConfiguration', 'DeleteOtaTaskConfiguration',
       'TagResource', 'UntagResource', 'ListTagsForResource',
     ],

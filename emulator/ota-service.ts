@@ -13,24 +13,32 @@
  * - UpdateOtaTask changes only Description and TaskConfigurationId (the model's whole input); on a
  *   task being deleted it is a ValidationException.
  * - Tagging needs the task's ARN; an ARN of no live task is ResourceNotFoundException.
+ * - Status, TaskProcessingDetails and ListOtaTaskExecutions progress on the virtual clock by the
+ *   seeded outcome model: ota-progress.ts states the assumptions. ListOtaTaskExecutions pages by
+ *   MaxResults, else by the emulator's `listPageSize` (the service's default is UNCONFIRMED).
  */
 import { notFound, validationError } from './errors';
 import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
-import { OtaTaskRecord } from './state';
+import { OtaProgress } from './ota-progress';
+import { page } from './pagination';
+import { OtaTaskRecord, OtaTaskStatus } from './state';
 
 export interface OtaServiceOptions {
   readonly requireJobDocument: boolean;
   /** When a deleted task disappears; each bound alone suffices. `{ polls: 0 }` deletes at once. */
   readonly deletion: { readonly polls?: number; readonly afterMs?: number };
+  /** Page size of ListOtaTaskExecutions without MaxResults. */
+  readonly listPageSize: number;
 }
 
 export class OtaService {
-  constructor(private readonly ctx: ServiceContext, private readonly options: OtaServiceOptions) {}
+  constructor(private readonly ctx: ServiceContext, private readonly options: OtaServiceOptions, public readonly progress: OtaProgress) {}
 
   public handle(operation: string, input: OperationInput): OperationResult {
     switch (operation) {
       case 'CreateOtaTask': return this.create(input);
       case 'GetOtaTask': return this.get(input);
+      case 'ListOtaTaskExecutions': return this.listExecutions(input);
       case 'UpdateOtaTask': return this.update(input);
       case 'DeleteOtaTask': return this.delete(input);
       case 'CreateOtaTaskConfiguration': return this.createConfiguration(input);
@@ -45,6 +53,10 @@ export class OtaService {
 
   public arn(id: string): string {
     return `arn:aws:iotmanagedintegrations:${this.ctx.region}:${this.ctx.accountId}:ota-task/${id}`;
+  }
+
+  public status(task: OtaTaskRecord): OtaTaskStatus {
+    return this.progress.status(task);
   }
 
   private create(input: OperationInput): OperationResult {
@@ -64,6 +76,7 @@ export class OtaService {
         status: 'IN_PROGRESS',
         tags: { ...(tags as { [key: string]: string } | undefined) },
       });
+      this.progress.start(state.otaTasks.get(created)!);
       return created;
     });
     return { body: defined({ TaskId: id, TaskArn: this.arn(id), Description: state.otaTasks.get(id)?.fields.Description }) };
@@ -77,12 +90,19 @@ export class OtaService {
         TaskId: task.id,
         TaskArn: task.arn,
         ...task.fields,
-        Status: task.status,
+        Status: this.status(task),
+        TaskProcessingDetails: this.progress.processingDetails(task),
         CreatedAt: epochSeconds(task.createdAt),
         LastUpdatedAt: epochSeconds(task.lastUpdatedAt),
         Tags: Object.keys(task.tags).length > 0 ? { ...task.tags } : undefined,
       }),
     };
+  }
+
+  private listExecutions(input: OperationInput): OperationResult {
+    const task = this.task(input.Identifier);
+    const listed = page(this.progress.executions(task), input.MaxResults, input.NextToken, `executions:${task.id}`, this.options.listPageSize);
+    return { body: defined({ ExecutionSummaries: listed.items.map((execution) => this.progress.summary(execution)), NextToken: listed.nextToken }) };
   }
 
   private update(input: OperationInput): OperationResult {

@@ -22,8 +22,16 @@
  *   replacements' new ids). A replaced resource gets no rollback Update: its old physical resource
  *   was never changed (an ASSUMPTION about CloudFormation's handling of custom resources).
  * - The handlers' DescribeStacks (asked before refusing a change a rollback must not be refused:
- *   a started FUOTA task, a value the service cannot clear) is answered by a loopback stand-in with
- *   the replay's current stack status.
+ *   a started FUOTA task, a value the service cannot clear) and the campaign monitor's
+ *   ListStackResources are answered by a loopback stand-in (replay/cloudformation.ts) with the
+ *   replay's current stack status and resources. ListStackResources lists the custom resources the
+ *   replay deployed (physical id as the handler answered, CREATE_COMPLETE or UPDATE_COMPLETE) and
+ *   the template's other resources as CloudFormation would have created them: CREATE_COMPLETE,
+ *   with a made-up physical id `<stack>-<LogicalId>-<hash>` (an AWS::Events::Rule: its Name if
+ *   given). Those rules also exist in the emulator's EventBridge (state from the template's
+ *   `State`, default ENABLED) until the stack is deleted or drops them, so a monitor that disables
+ *   its own schedule can be asserted with `emulator.rule(name)`. The replay runs no handler of
+ *   ordinary resources: they are listed, not simulated (an ASSUMPTION that suffices for the monitor).
  * - Each invocation signs with credentials of its own (`ServiceEmulator.credentialsFor`), so a `kill`
  *   fault on one of its calls ends that invocation's process before it reads the answer; the
  *   framework then gets Lambda's timeout error, as from a handler killed mid-step.
@@ -36,12 +44,11 @@
  *
  * Repository tooling only: it is not part of the published package.
  */
-import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createHash, randomUUID } from 'node:crypto';
+import { CloudFormationStandIn, StackResourceSummary } from './replay/cloudformation';
 import { resolveProperties } from './replay/intrinsics';
 import { invokeHandler, InvocationOutcome } from './replay/invoke';
-import { CustomResourceDefinition, HandlerFunction, readStack, StackDefinition } from './replay/template';
+import { CustomResourceDefinition, HandlerFunction, readStack, StackDefinition, TemplateResource } from './replay/template';
 import { ServiceEmulator } from './server';
 
 export { LIBRARY_RESOURCE_TYPES } from './replay/template';
@@ -102,13 +109,15 @@ export interface StackReplayOptions {
   readonly stackId?: string;
   /** Caps the isComplete calls of one request below the waiter's own 1 + MaxAttempts. */
   readonly maxIsCompleteCalls?: number;
+  /** Summaries per ListStackResources page. Default 100 (UNCONFIRMED, see replay/cloudformation.ts). */
+  readonly listStackResourcesPageSize?: number;
 }
 
 export class StackReplay {
-  /** Starts the replay's DescribeStacks stand-in; stop it with `stop()`. */
+  /** Starts the replay's CloudFormation stand-in; stop it with `stop()`. */
   public static async start(emulator: ServiceEmulator, options: StackReplayOptions): Promise<StackReplay> {
     const replay = new StackReplay(emulator, options);
-    await new Promise<void>((resolve) => replay.cloudFormation.listen(0, '127.0.0.1', resolve));
+    replay.cloudFormation = await CloudFormationStandIn.start(replay, { pageSize: options.listStackResourcesPageSize });
     emulator.onKill((caller) => caller !== undefined && replay.killers.get(caller)?.());
     return replay;
   }
@@ -117,14 +126,16 @@ export class StackReplay {
   public readonly stackId: string;
   /** The status the DescribeStacks stand-in answers; `DOES_NOT_EXIST` before the first deploy. */
   public stackStatus = 'DOES_NOT_EXIST';
-  /** How many DescribeStacks calls the handlers made, with the status each got. */
-  public readonly describeStacksCalls: string[] = [];
   private deployed = new Map<string, DeployedResource>();
   private stack?: StackDefinition;
   private busy = 0;
   /** Ends a running invocation, by the caller name its credentials carry. */
   private readonly killers = new Map<string, () => void>();
-  private readonly cloudFormation = http.createServer((req, res) => this.describeStacks(req, res));
+  private cloudFormation!: CloudFormationStandIn;
+  /** Status and time of each custom resource's last successful operation, by logical id. */
+  private readonly customStatus = new Map<string, { status: string; at: number }>();
+  /** The template's other resources as CloudFormation would hold them, by logical id. */
+  private ordinary = new Map<string, StackResourceSummary>();
 
   private constructor(private readonly emulator: ServiceEmulator, private readonly options: StackReplayOptions) {
     this.stackName = options.stackName;
@@ -137,10 +148,36 @@ export class StackReplay {
     return this.deployed;
   }
 
+  /** How many DescribeStacks calls the handlers made, with the status each got. */
+  public get describeStacksCalls(): string[] {
+    return this.cloudFormation.describeStacksCalls;
+  }
+
+  /** The NextToken ('' for the first page) of each ListStackResources call answered. */
+  public get listStackResourcesCalls(): string[] {
+    return this.cloudFormation.listStackResourcesCalls;
+  }
+
+  /** Where the stand-in listens: give it as AWS_ENDPOINT_URL_CLOUDFORMATION (the replay does so for handlers). */
+  public get cloudFormationUrl(): string {
+    return this.cloudFormation.url;
+  }
+
+  /** What ListStackResources lists now: the deployed custom resources, then the template's other resources. */
+  public resourceSummaries(): StackResourceSummary[] {
+    const custom = [...this.deployed.values()].map((resource) => ({
+      logicalId: resource.definition.logicalId,
+      physicalId: resource.physicalId,
+      type: resource.definition.type,
+      status: this.customStatus.get(resource.definition.logicalId)?.status ?? 'CREATE_COMPLETE',
+      lastUpdated: this.customStatus.get(resource.definition.logicalId)?.at ?? this.emulator.clock.now(),
+    }));
+    return [...custom, ...this.ordinary.values()];
+  }
+
   public async stop(): Promise<void> {
     this.emulator.onKill(undefined);
-    this.cloudFormation.closeAllConnections();
-    await new Promise<void>((resolve) => this.cloudFormation.close(() => resolve()));
+    await this.cloudFormation.stop();
   }
 
   /** Creates the stack from the cloud assembly in `assemblyDir`, or updates it if it exists. */
@@ -161,6 +198,7 @@ export class StackReplay {
     } else {
       this.stackStatus = 'DELETE_COMPLETE';
       this.stack = undefined;
+      this.syncOrdinaryResources(undefined);
     }
     return this.result('DELETE', steps, 'DELETE_COMPLETE');
   }
@@ -179,10 +217,14 @@ export class StackReplay {
       const step = await this.request(definition, 'Create', 'deploy', properties);
       steps.push(step);
       if (step.physicalId) attempted.set(id, { definition, physicalId: step.physicalId, properties, data: step.data ?? {} });
-      if (step.status === 'SUCCESS') this.deployed.set(id, attempted.get(id)!);
+      if (step.status === 'SUCCESS') {
+        this.deployed.set(id, attempted.get(id)!);
+        this.customStatus.set(id, { status: 'CREATE_COMPLETE', at: this.emulator.clock.now() });
+      }
       return step.status === 'SUCCESS';
     });
     if (!failedAny) {
+      this.syncOrdinaryResources(stack);
       this.stackStatus = 'CREATE_COMPLETE';
       return this.result('CREATE', steps, 'CREATE_COMPLETE');
     }
@@ -217,6 +259,7 @@ export class StackReplay {
         if (step.physicalId) created.push({ definition, physicalId: step.physicalId, properties, data: step.data ?? {} });
         if (step.status === 'SUCCESS') {
           current.set(id, { definition, physicalId: step.physicalId!, properties, data: step.data ?? {} });
+          this.customStatus.set(id, { status: previous ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE', at: this.emulator.clock.now() });
           if (previous) replaced.push(previous);
         }
         return step.status === 'SUCCESS';
@@ -232,13 +275,17 @@ export class StackReplay {
       } else {
         updatedInPlace.push({ previous, now });
       }
-      if (step.status === 'SUCCESS') current.set(id, now);
+      if (step.status === 'SUCCESS') {
+        current.set(id, now);
+        this.customStatus.set(id, { status: 'UPDATE_COMPLETE', at: this.emulator.clock.now() });
+      }
       return step.status === 'SUCCESS';
     });
 
     if (!failedAny) {
       this.deployed = current;
       this.stack = stack;
+      this.syncOrdinaryResources(stack);
       // Cleanup: replaced resources' old ids and resources the new template dropped.
       this.stackStatus = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
       const removed = [...before.values()].filter((resource) => !stack.customResources.has(resource.definition.logicalId));
@@ -436,32 +483,28 @@ export class StackReplay {
     });
   }
 
-  private get cloudFormationUrl(): string {
-    return `http://127.0.0.1:${(this.cloudFormation.address() as AddressInfo).port}`;
-  }
-
-  /** The CloudFormation query API's DescribeStacks, answering the replay's stack status. */
-  private describeStacks(req: http.IncomingMessage, res: http.ServerResponse): void {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      const name = form.get('StackName');
-      if (form.get('Action') !== 'DescribeStacks' || !/AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/cloudformation\/aws4_request/.test(String(req.headers.authorization))) {
-        res.writeHead(400, { 'content-type': 'text/xml' }).end(
-          '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The replay answers only signed DescribeStacks</Message></Error></ErrorResponse>');
-        return;
+  /**
+   * The template's ordinary resources after a successful create or update (none after a delete):
+   * new ones appear, dropped ones go, kept ones stay as they were. Their AWS::Events::Rule
+   * resources are created in, and removed from, the emulator's EventBridge alike.
+   */
+  private syncOrdinaryResources(stack: StackDefinition | undefined): void {
+    const wanted = Object.entries(stack?.template.Resources ?? {}).filter(([logicalId]) => !stack!.customResources.has(logicalId));
+    const next = new Map<string, StackResourceSummary>();
+    for (const [logicalId, resource] of wanted) {
+      const kept = this.ordinary.get(logicalId);
+      if (kept && kept.type === resource.Type) {
+        next.set(logicalId, kept);
+        continue;
       }
-      if ((name !== this.stackId && name !== this.stackName) || this.stackStatus === 'DOES_NOT_EXIST') {
-        res.writeHead(400, { 'content-type': 'text/xml' }).end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error></ErrorResponse>`);
-        return;
-      }
-      this.describeStacksCalls.push(this.stackStatus);
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(
-        `<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackId>${this.stackId}</StackId><StackName>${this.stackName}</StackName>` +
-        `<StackStatus>${this.stackStatus}</StackStatus></member></Stacks></DescribeStacksResult></DescribeStacksResponse>`);
-    });
+      const physicalId = physicalIdOf(this.stackName, this.stackId, logicalId, resource);
+      next.set(logicalId, { logicalId, physicalId, type: resource.Type, status: 'CREATE_COMPLETE', lastUpdated: this.emulator.clock.now() });
+      if (resource.Type === 'AWS::Events::Rule') this.emulator.putRule(ruleSeed(physicalId, resource));
+    }
+    for (const [logicalId, gone] of this.ordinary) {
+      if (next.get(logicalId) !== gone && gone.type === 'AWS::Events::Rule') this.emulator.removeRule(gone.physicalId);
+    }
+    this.ordinary = next;
   }
 
   private result(operation: ReplayResult['operation'], steps: ReplayStep[], goal: string): ReplayResult {
@@ -479,6 +522,27 @@ export class StackReplay {
 /** The reason the framework sends for a handler's FunctionError (without the stack trace lines). */
 function frameworkReason(fn: HandlerFunction, outcome: Extract<InvocationOutcome, { ok: false }>): string {
   return [outcome.errorMessage || 'error', '', `Logs: /aws/lambda/${fn.functionName}`, ''].join('\n');
+}
+
+/** CloudFormation's generated physical name: `<stack>-<LogicalId>-<13 characters>`, at most 64 characters; a rule's own Name if it has one. */
+function physicalIdOf(stackName: string, stackId: string, logicalId: string, resource: TemplateResource): string {
+  const name = resource.Properties?.Name;
+  if (resource.Type === 'AWS::Events::Rule' && typeof name === 'string') return name;
+  const suffix = createHash('sha256').update(`${stackId}/${logicalId}`).digest('hex').slice(0, 13).toUpperCase();
+  return `${`${stackName}-${logicalId}`.slice(0, 50)}-${suffix}`;
+}
+
+function ruleSeed(name: string, resource: TemplateResource) {
+  const properties = resource.Properties ?? {};
+  const { ScheduleExpression: schedule, EventPattern: pattern, State: state, Description: description, EventBusName: bus } = properties;
+  return {
+    name,
+    eventBusName: typeof bus === 'string' ? bus : undefined,
+    scheduleExpression: typeof schedule === 'string' ? schedule : undefined,
+    eventPattern: pattern === undefined ? undefined : JSON.stringify(pattern),
+    description: typeof description === 'string' ? description : undefined,
+    state: state === 'DISABLED' ? 'DISABLED' as const : 'ENABLED' as const,
+  };
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

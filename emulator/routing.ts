@@ -2,10 +2,12 @@
  * Which operation a request is. The URI templates of both API services come from the constraint
  * table; S3 is path-style `/{bucket}/{key}`. Paths alone are ambiguous (an S3 PutObject to a bucket
  * named `fuota-tasks` looks like StartFuotaTask), so the signing service in the Authorization
- * header decides first, as the real endpoints, being different hosts, would.
+ * header decides first, as the real endpoints, being different hosts, would. EventBridge
+ * (awsJson1_1) is `POST /` with the operation in `X-Amz-Target: AWSEvents.<Operation>`.
  */
 import { ApiServiceName, constraintTables } from './constraint-table';
 import { ServiceName } from './errors';
+import { EVENTS_OPERATIONS, EVENTS_TARGET_PREFIX } from './events-service';
 
 export interface Route {
   readonly service: ServiceName;
@@ -15,18 +17,26 @@ export interface Route {
 }
 
 /** The route of a request, or undefined when nothing serves its method and path. */
-export function route(method: string, rawPath: string, signingService: string | undefined): Route | undefined {
+export function route(method: string, rawPath: string, signingService: string | undefined, target?: string): Route | undefined {
   if (signingService === 's3') return s3Route(method, rawPath);
+  if (signingService === 'events' || target?.startsWith(EVENTS_TARGET_PREFIX)) return eventsRoute(method, rawPath, target);
   const candidates = apiRoutes(method, rawPath);
   return candidates.find((candidate) => candidate.service === signingService) ?? candidates[0];
 }
 
 /** The service whose error format a request that matches no route (or has no signature) gets. */
-export function serviceForErrors(rawPath: string, signingService: string | undefined): ServiceName {
-  if (signingService === 's3' || signingService === 'iotwireless' || signingService === 'iotmanagedintegrations') return signingService;
+export function serviceForErrors(rawPath: string, signingService: string | undefined, target?: string): ServiceName {
+  if (target?.startsWith(EVENTS_TARGET_PREFIX)) return 'events';
+  if (signingService === 's3' || signingService === 'iotwireless' || signingService === 'iotmanagedintegrations' || signingService === 'events') return signingService;
   if (/^\/(fuota-tasks|wireless-devices|tags$)/.test(rawPath)) return 'iotwireless';
   if (/^\/(ota-task|tags\/)/.test(rawPath)) return 'iotmanagedintegrations';
   return 's3';
+}
+
+function eventsRoute(method: string, rawPath: string, target: string | undefined): Route | undefined {
+  const operation = target?.startsWith(EVENTS_TARGET_PREFIX) ? target.slice(EVENTS_TARGET_PREFIX.length) : undefined;
+  if (method !== 'POST' || rawPath !== '/' || !operation || !(EVENTS_OPERATIONS as readonly string[]).includes(operation)) return undefined;
+  return { service: 'events', operation, labels: {} };
 }
 
 function s3Route(method: string, rawPath: string): Route | undefined {

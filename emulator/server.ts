@@ -1,7 +1,8 @@
 /**
  * A local emulator of the IoT Wireless FUOTA and IoT Managed Integrations OTA operations the
- * handlers call, plus the path-style S3 PutObject/DeleteObject of the job-document store, on one
- * loopback HTTP port. Each request goes through the same steps a real endpoint takes:
+ * handlers and the campaign monitor call, plus the path-style S3 PutObject/DeleteObject of the
+ * job-document store and EventBridge's DescribeRule/DisableRule/EnableRule, on one loopback HTTP
+ * port. Campaigns progress on the virtual clock by a seeded outcome model (campaign-outcomes.ts). Each request goes through the same steps a real endpoint takes:
  *   route (signing service + method + path) → SigV4 check → injected faults → model validation
  *   (constraint-tables.json) → service semantics (fuota-service.ts, ota-service.ts, s3-service.ts)
  * and is recorded in the journal. Time-dependent behaviour runs on a virtual clock.
@@ -15,18 +16,22 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { FuotaOutcomeOptions, FuotaDeviceOutcome, OtaExecutionOutcome, OtaOutcomeOptions, TargetPlan } from './campaign-outcomes';
 import { VirtualClock } from './clock';
 import { ApiServiceName, constraintTables } from './constraint-table';
 import { errorAnswer, HttpAnswer, ServiceError, ServiceName } from './errors';
+import { EventsOperation, EventsService, RuleSeed } from './events-service';
 import { FaultDecision, FaultInjector, FaultOptions } from './faults';
+import { FuotaProgress, MulticastFuotaStatusReading } from './fuota-progress';
 import { FuotaService } from './fuota-service';
 import { validateInput, validationMessage } from './model-validation';
 import { OperationResult, ServiceContext } from './operation';
+import { OtaProgress } from './ota-progress';
 import { OtaService } from './ota-service';
 import { Route, route, serviceForErrors } from './routing';
 import { S3Service } from './s3-service';
 import { parseAuthorization, RawRequest, SigV4Authorization, signatureProblem } from './sigv4';
-import { EmulatorState, FuotaTaskRecord, OtaTaskConfigurationRecord, OtaTaskRecord } from './state';
+import { EmulatorState, EventRuleRecord, FuotaTaskRecord, OtaTaskConfigurationRecord, OtaTaskRecord } from './state';
 
 export interface EmulatorCredentials {
   readonly accessKeyId: string;
@@ -63,8 +68,18 @@ export interface ServiceEmulatorOptions {
   readonly knownWirelessDevices?: readonly string[];
   /** Seed the multicast groups that exist; others then fail to associate. Default: any id exists. */
   readonly knownMulticastGroups?: readonly string[];
-  /** Page size of the FUOTA list operations without MaxResults. Default 10 (the service's is UNCONFIRMED). */
+  /** Page size of the list operations without MaxResults. Default 10 (the services' defaults are UNCONFIRMED). */
   readonly listPageSize?: number;
+  /** The seeded outcome model of FUOTA tasks' devices (campaign-outcomes.ts). */
+  readonly fuotaOutcomes?: FuotaOutcomeOptions;
+  /** The seeded outcome model of OTA tasks' things (campaign-outcomes.ts). */
+  readonly otaOutcomes?: OtaOutcomeOptions;
+  /** ASSUMED reading of how multicast group members report FUOTA status (fuota-progress.ts). Default `by-group`. */
+  readonly multicastFuotaStatus?: MulticastFuotaStatusReading;
+  /** The wireless devices of multicast groups, by group id (used when a FUOTA task of groups starts). */
+  readonly multicastGroupMembers?: { readonly [groupId: string]: readonly string[] };
+  /** EventBridge rules that exist from the start. */
+  readonly eventRules?: readonly RuleSeed[];
   readonly faults?: FaultOptions;
 }
 
@@ -107,6 +122,7 @@ export interface EmulatorSnapshot {
     createdAt: string; lastUpdatedAt: string; deletion?: { requestedAt: string; polls: number };
   })[];
   readonly otaTaskConfigurations: readonly (Omit<OtaTaskConfigurationRecord, 'createdAt'> & { createdAt: string })[];
+  readonly eventRules: readonly (Omit<EventRuleRecord, 'history'> & { history: { state: string; at: string }[] })[];
   readonly s3Objects: readonly { location: string; bytes: number; contentType?: string; lastModified: string }[];
 }
 
@@ -144,6 +160,7 @@ export class ServiceEmulator {
   private readonly fuota: FuotaService;
   private readonly ota: OtaService;
   private readonly s3: S3Service;
+  private readonly events: EventsService;
   private readonly server = http.createServer((req, res) => void this.receive(req, res));
   private readonly timers = new Set<NodeJS.Timeout>();
   private sequence = 0;
@@ -161,12 +178,17 @@ export class ServiceEmulator {
     const ctx: ServiceContext = { state: this.state, clock: this.clock, region: this.region, accountId: this.accountId };
     const listPageSize = options.listPageSize ?? 10;
     if (!(Number.isInteger(listPageSize) && listPageSize >= 1)) throw new Error(`listPageSize must be a positive integer, got ${listPageSize}`);
-    this.fuota = new FuotaService(ctx, { listPageSize });
+    const fuotaProgress = new FuotaProgress(this.state, this.clock, options.fuotaOutcomes, options.multicastFuotaStatus);
+    this.fuota = new FuotaService(ctx, { listPageSize }, fuotaProgress);
     this.ota = new OtaService(ctx, {
       requireJobDocument: options.requireJobDocument ?? true,
       deletion: options.otaDeletion ?? { polls: 1 },
-    });
+      listPageSize,
+    }, new OtaProgress(this.clock, options.otaOutcomes));
     this.s3 = new S3Service(ctx);
+    this.events = new EventsService(ctx, options.strictMembers ?? true);
+    for (const [group, members] of Object.entries(options.multicastGroupMembers ?? {})) this.setMulticastGroupMembers(group, ...members);
+    for (const rule of options.eventRules ?? []) this.events.put(rule);
   }
 
   /** The base URL to give clients as their endpoint. */
@@ -226,6 +248,43 @@ export class ServiceEmulator {
     this.state.putObject(bucket, key, body, contentType, this.clock.now());
   }
 
+  /** The wireless devices of a multicast group, for FUOTA tasks of groups started from now on. */
+  public setMulticastGroupMembers(groupId: string, ...deviceIds: string[]): void {
+    this.state.multicastGroupMembers.set(groupId, [...deviceIds]);
+  }
+
+  /** Adds (or replaces) an EventBridge rule. */
+  public putRule(rule: RuleSeed): EventRuleRecord {
+    return this.events.put(rule);
+  }
+
+  public removeRule(name: string, eventBusName?: string): void {
+    this.events.remove(name, eventBusName);
+  }
+
+  /** The rule as the emulator holds it (state and DisableRule/EnableRule history), if it exists. */
+  public rule(name: string, eventBusName = 'default'): EventRuleRecord | undefined {
+    return this.state.eventRules.get(`${eventBusName}/${name}`);
+  }
+
+  /** A started FUOTA task's seeded plan: each device's outcome and finishing time after the start time. */
+  public fuotaPlan(taskId: string): readonly TargetPlan<FuotaDeviceOutcome>[] | undefined {
+    return this.state.fuotaTasks.get(taskId)?.plan;
+  }
+
+  /** An OTA task's seeded rollout: its start and each target's outcome and times after it. */
+  public otaPlan(taskId: string): { readonly startsAt: number; readonly plan: readonly TargetPlan<OtaExecutionOutcome>[] } | undefined {
+    return this.state.otaTasks.get(taskId)?.rollout;
+  }
+
+  /** When a campaign is over by the model (FuotaDone, COMPLETED), in virtual epoch ms; undefined before it is started. */
+  public campaignEnd(taskId: string): number | undefined {
+    const fuota = this.state.fuotaTasks.get(taskId);
+    if (fuota?.startTime !== undefined) return Date.parse(fuota.startTime) + this.fuota.progress.model.durationMs;
+    const rollout = this.state.otaTasks.get(taskId)?.rollout;
+    return rollout && rollout.startsAt + this.ota.progress.model.durationMs;
+  }
+
   public fuotaTaskArn(id: string): string {
     return this.fuota.arn(id);
   }
@@ -244,11 +303,15 @@ export class ServiceEmulator {
       })),
       otaTasks: [...this.state.otaTasks.values()].map((task) => ({
         ...task,
+        status: this.ota.status(task),
         createdAt: iso(task.createdAt),
         lastUpdatedAt: iso(task.lastUpdatedAt),
         deletion: task.deletion && { ...task.deletion, requestedAt: iso(task.deletion.requestedAt) },
       })),
       otaTaskConfigurations: [...this.state.otaTaskConfigurations.values()].map((c) => ({ ...c, createdAt: iso(c.createdAt) })),
+      eventRules: [...this.state.eventRules.values()].map((rule) => ({
+        ...rule, history: rule.history.map((change) => ({ state: change.state, at: iso(change.at) })),
+      })),
       s3Objects: [...this.state.s3Objects.entries()].map(([location, object]) => ({
         location, bytes: Buffer.byteLength(object.body), contentType: object.contentType, lastModified: iso(object.lastModified),
       })),
@@ -294,8 +357,9 @@ export class ServiceEmulator {
     const method = req.method ?? 'GET';
     const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s);
     const auth = parseAuthorization(header(req.headers.authorization));
-    const found = route(method, path, auth?.service);
-    const service = found?.service ?? serviceForErrors(path, auth?.service);
+    const target = header(req.headers['x-amz-target']);
+    const found = route(method, path, auth?.service, target);
+    const service = found?.service ?? serviceForErrors(path, auth?.service, target);
     const draft: { -readonly [K in keyof JournalEntry]: JournalEntry[K] } = {
       seq,
       service,
@@ -367,14 +431,16 @@ export class ServiceEmulator {
       draft.input = { Bucket: bucket, Key: key, ...(body.length > 0 ? { Body: body.toString('utf8') } : {}) };
       return this.s3.handle({ operation: found.operation as 'PutObject', bucket, key, body, headers });
     }
-    const spec = constraintTables().services[found.service].operations[found.operation];
-    const text = body.toString('utf8');
-    let json: unknown;
-    try {
-      json = text.trim() === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new ServiceError('SerializationException', 'The request body is not valid JSON', {}, 400);
+    if (found.service === 'events') {
+      const input = parseJsonBody(body.toString('utf8'));
+      if (input !== undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+        throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+      }
+      draft.input = (input ?? {}) as { [member: string]: unknown };
+      return this.events.handle(found.operation as EventsOperation, draft.input);
     }
+    const spec = constraintTables().services[found.service].operations[found.operation];
+    const json = parseJsonBody(body.toString('utf8'));
     const flatHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, header(value)]));
     const { input, violations } = validateInput(spec, { labels: found.labels, query: parseQuery(query), headers: flatHeaders, body: json }, {
       strictMembers: this.options.strictMembers ?? true,
@@ -387,7 +453,18 @@ export class ServiceEmulator {
   }
 }
 
+function parseJsonBody(text: string): unknown {
+  try {
+    return text.trim() === '' ? undefined : JSON.parse(text);
+  } catch {
+    throw new ServiceError('SerializationException', 'The request body is not valid JSON', {}, 400);
+  }
+}
+
 function successAnswer(service: ServiceName, operation: string, result: OperationResult, requestId: string): HttpAnswer {
+  if (service === 'events') {
+    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, body: JSON.stringify(result.body ?? {}) };
+  }
   if (service === 's3') {
     return { status: result.status ?? 200, headers: { ...result.headers, 'x-amz-request-id': requestId }, body: String(result.body ?? '') };
   }
@@ -412,6 +489,7 @@ function validationErrorType(service: ApiServiceName, operation: string): string
 }
 
 function unknownOperation(service: ServiceName, method: string, path: string): ServiceError {
+  if (service === 'events') return new ServiceError('UnknownOperationException', `The emulated EventBridge serves POST / with X-Amz-Target AWSEvents.DescribeRule, DisableRule or EnableRule, not ${method} ${path}`);
   return service === 's3'
     ? new ServiceError('MethodNotAllowed', `The emulated S3 serves path-style GET, PUT and DELETE of /bucket/key, not ${method} ${path}`)
     : new ServiceError('UnknownOperationException', `No emulated ${service} operation serves ${method} ${path}`, {}, 404);

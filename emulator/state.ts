@@ -4,9 +4,10 @@
  * service adds or tracks. Times are virtual epoch milliseconds.
  */
 import { createHash } from 'node:crypto';
+import type { FuotaDeviceOutcome, OtaExecutionOutcome, TargetPlan } from './campaign-outcomes';
 import { conflict } from './errors';
 
-/** What GetFuotaTask reports as Status; the emulator never reaches FuotaDone or Delete_Waiting by itself. */
+/** What GetFuotaTask reports as Status; the emulator never reaches Delete_Waiting (see fuota-progress.ts). */
 export type FuotaTaskStatus = 'Pending' | 'FuotaSession_Waiting' | 'In_FuotaSession' | 'FuotaDone' | 'Delete_Waiting';
 
 export interface FuotaTaskRecord {
@@ -22,6 +23,8 @@ export interface FuotaTaskRecord {
   readonly wirelessDeviceIds: string[];
   readonly multicastGroupIds: string[];
   tags: { [key: string]: string };
+  /** The seeded outcome of each device, fixed by StartFuotaTask (fuota-progress.ts). */
+  plan?: readonly TargetPlan<FuotaDeviceOutcome>[];
 }
 
 export type OtaTaskStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS' | 'SCHEDULED';
@@ -37,6 +40,21 @@ export interface OtaTaskRecord {
   /** Set by DeleteOtaTask: the task lingers as DELETION_IN_PROGRESS until the deletion completes. */
   deletion?: { readonly requestedAt: number; polls: number };
   tags: { [key: string]: string };
+  /** When the rollout starts (creation, or OtaSchedulingConfig.StartTime) and the seeded outcome of each target thing (ota-progress.ts). */
+  rollout?: { readonly startsAt: number; readonly plan: readonly TargetPlan<OtaExecutionOutcome>[] };
+}
+
+/** An EventBridge rule, as DescribeRule answers it (events-service.ts). */
+export interface EventRuleRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly eventBusName: string;
+  readonly scheduleExpression?: string;
+  readonly eventPattern?: string;
+  readonly description?: string;
+  state: 'ENABLED' | 'DISABLED';
+  /** State changes by DisableRule/EnableRule, with their virtual time. */
+  readonly history: { readonly state: 'ENABLED' | 'DISABLED'; readonly at: number }[];
 }
 
 export interface OtaTaskConfigurationRecord {
@@ -66,6 +84,10 @@ export class EmulatorState {
    */
   public knownWirelessDevices?: Set<string>;
   public knownMulticastGroups?: Set<string>;
+  /** The wireless devices of each multicast group, by group id (only for FUOTA progress: groups are not modelled otherwise). */
+  public readonly multicastGroupMembers = new Map<string, string[]>();
+  /** EventBridge rules by `eventBusName/name`. */
+  public readonly eventRules = new Map<string, EventRuleRecord>();
   public readonly tokens = new IdempotencyTokens();
   private readonly counters = new Map<string, number>();
 

@@ -431,6 +431,8 @@ describe('IoT Managed Integrations OTA tasks and configurations', () => {
       Target: [THING],
       Description: 'Spring rollout',
       Status: 'IN_PROGRESS',
+      // The one thing has just been queued (or started): campaign-progress.test.ts follows it to the end.
+      TaskProcessingDetails: expect.objectContaining({ processingTargets: [THING], numberOfSucceededThings: 0, NumberOfFailedThings: 0 }),
       CreatedAt: NOW / 1000,
       LastUpdatedAt: NOW / 1000,
     });
