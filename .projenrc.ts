@@ -99,11 +99,18 @@ project.eslint?.addOverride({
   files: ['src/**/handler/**/*.ts', 'src/**/*.lambda.ts', 'src/shared/cloudformation-stack-status.ts', 'src/shared/signed-http.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
-// The status reader is handler code too: the monitor's bundle (and the status command's) carry it.
+// The status reader and the command are handler code too: the monitor's bundle and the command's carry them.
 project.eslint?.addOverride({
-  files: ['src/monitoring/status/**/*.ts'],
+  files: ['src/monitoring/status/**/*.ts', 'src/cli/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
+
+// The `cdk-iot-ota-tasks` command (status of a stack's campaigns) ships bundled like the handlers,
+// the AWS SDK inside, so installing the library adds no runtime dependency.
+project.bundler.addBundle('./src/cli/cdk-iot-ota-tasks.ts', {
+  platform: 'node', target: 'node22', externals: [], sourcemap: false, executable: true,
+});
+project.addBins({ 'cdk-iot-ota-tasks': 'assets/cli/cdk-iot-ota-tasks/index.js' });
 
 // projen's bundling options cannot minify; a minified bundle that prefers ES modules is about half
 // the size, which is what every consumer downloads and every cold start parses.
@@ -111,7 +118,9 @@ for (const task of project.tasks.all) {
   if (!task.name.startsWith('bundle:') || task.name.endsWith(':watch')) continue;
   const [step] = task.steps;
   const args = step.execArgs!.map((arg) => (arg.startsWith('--target=') ? '--target=node22' : arg));
-  task.reset([...args, '--minify', '--main-fields=module,main'].join(' '));
+  // The command's bundle is run by npm's bin link, which needs the interpreter line.
+  const banner = task.name === 'bundle:cli/cdk-iot-ota-tasks' ? ["'--banner:js=#!/usr/bin/env node'"] : [];
+  task.reset([...args.filter((arg) => !arg.startsWith('--banner')), '--minify', '--main-fields=module,main', ...banner].join(' '));
 }
 
 // The npm package holds the library, its handler bundles and what Construct Hub reads (README,

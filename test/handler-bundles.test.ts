@@ -1,4 +1,4 @@
-// Every handler bundle that ships (assets/**/index.js) is self-contained and small: it carries its
+// Every bundle that ships (assets/**/index.js: the handlers, the monitor and the command) is self-contained and small: it carries its
 // AWS SDK pieces, needs nothing from the Lambda runtime's SDK, and none of the CDK.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +10,7 @@ const bundles = fs.existsSync(ASSETS)
 
 test('the handler bundles exist (the build bundles them before the tests; or run npx projen bundle)', () => {
   expect(bundles.map((file) => path.relative(ASSETS, file)).sort()).toEqual([
+    path.join('cli', 'cdk-iot-ota-tasks', 'index.js'),
     path.join('fuota', 'fuota-task-handler.lambda', 'index.js'),
     path.join('monitoring', 'campaign-monitor.lambda', 'index.js'),
     path.join('ota', 'ota-task-handler.lambda', 'index.js'),

@@ -1,7 +1,7 @@
 // The latest-peers check (`npx projen test:latest-peers`, part of `npx projen build`): installs the
 // packed library into a temporary app with the newest aws-cdk-lib, constructs 10 and cdk-nag from
 // the npm registry (one install), synthesizes every README example there (one synth) and runs the
-// AwsSolutions scan the way cdk-nag's README says. It fails when any finding lands on the library's
+// AwsSolutions scan the way cdk-nag's README says, and runs the package's command once. It fails when any finding lands on the library's
 // own resources, so a new major of a peer shows up as a red build rather than a user's bug report.
 // LATEST_PEERS_AWS_CDK_LIB / LATEST_PEERS_CDK_NAG pin other versions to reproduce a report.
 import { execFileSync, spawnSync } from 'child_process';
@@ -64,6 +64,13 @@ function writeExamples(app: string): number {
   return examples.length;
 }
 
+/** The package's command, as npm linked it: `--help` answers with the usage. Undefined when it works. */
+function commandWorks(app: string): string | undefined {
+  const run = spawnSync(path.join(app, 'node_modules', '.bin', 'cdk-iot-ota-tasks'), ['--help'], { encoding: 'utf8' });
+  if (run.status === 0 && run.stderr.includes('usage: cdk-iot-ota-tasks status')) return undefined;
+  return `npx cdk-iot-ota-tasks --help did not print the usage (exit ${run.status}): ${(run.stderr || String(run.error)).slice(0, 300)}`;
+}
+
 /** Runs the scan in the app; a crash shows its message, not aws-cdk-lib's minified source line. */
 function runScan(app: string): string {
   const run = spawnSync(process.execPath, [path.join('app', 'consumer-scan.js')], { cwd: app, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -78,10 +85,12 @@ function main() {
   try {
     const versions = install(app, packedTarball());
     const installed = Date.now();
+    const command = commandWorks(app);
     const exampleCount = writeExamples(app);
     const output = runScan(app);
     const result = JSON.parse(output.trim().split('\n').pop()!) as ScanResult;
     const problems: string[] = [];
+    if (command) problems.push(command);
     if (result.stacks !== exampleCount || exampleCount === 0) problems.push(`expected ${exampleCount} README examples as stacks, synthesized ${result.stacks}`);
     if (result.libraryResources === 0) problems.push('the scan saw none of the library\'s resources');
     if (result.findingsWithoutAcknowledgements === 0) problems.push('with acknowledgements ignored the scan reports nothing on the library, so it cannot tell a broken acknowledgement');

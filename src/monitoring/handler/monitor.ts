@@ -9,13 +9,10 @@
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { boundedMap } from './bounded-map';
 import { embeddedMetricDocuments } from './embedded-metrics';
-import { listStackTasks, StackResourceReader, StackTask } from './stack-tasks';
+import { listStackTasks, StackResourceReader } from './stack-tasks';
 import { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
-import { CAMPAIGN_TASK_TYPES } from '../campaign-metrics';
-import { readFuotaTaskProgress } from '../status/fuota-progress';
-import { readOtaTaskProgress } from '../status/ota-progress';
 import { ReadOptions, serviceCaller } from '../status/read-options';
-import { TaskProgress } from '../task-progress';
+import { readStackTask } from '../status/read-stack-task';
 
 /** Tasks read at once: enough to finish 100 tasks well inside a minute, few enough not to be throttled. */
 export const READ_CONCURRENCY = 5;
@@ -57,7 +54,7 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
   const call = serviceCaller(options);
 
   const tasks = await listStackTasks(ctx.stacks, ctx.stackId, call);
-  const reads = await boundedMap(tasks, READ_CONCURRENCY, (task) => readTask(task, ctx, options));
+  const reads = await boundedMap(tasks, READ_CONCURRENCY, (task) => readStackTask(task, ctx, options));
   const timestamp = ctx.now();
   let published = 0;
   for (const read of reads) {
@@ -90,16 +87,3 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
   return summary;
 }
 
-type TaskRead = { readonly task: StackTask; readonly progress: TaskProgress } | { readonly task: StackTask; readonly error: string };
-
-/** One task's progress, or why it could not be read: one task's failure does not hide the others. */
-async function readTask(task: StackTask, ctx: MonitorContext, options: ReadOptions): Promise<TaskRead> {
-  try {
-    const progress = task.taskType === CAMPAIGN_TASK_TYPES.fuota
-      ? await readFuotaTaskProgress(ctx.wireless, task.taskId, options)
-      : await readOtaTaskProgress(ctx.managedIntegrations, task.taskId, options);
-    return { task, progress };
-  } catch (error) {
-    return { task, error: (error as Error).message };
-  }
-}

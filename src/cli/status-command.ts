@@ -1,0 +1,68 @@
+// `cdk-iot-ota-tasks status`: one line per campaign of a deployed stack, from the same status reader
+// the campaign monitor publishes with. Exit codes: 0 fine, 1 a task's failed share is above
+// --fail-above, 2 bad usage or a stack or task that could not be read.
+import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { progressLine, tasksFailingAbove } from './progress-line';
+import { StatusOptions } from './status-options';
+import { boundedMap } from '../monitoring/handler/bounded-map';
+import { listStackTasks, StackResourceReader } from '../monitoring/handler/stack-tasks';
+import { serviceCaller } from '../monitoring/status/read-options';
+import { readStackTask, TaskClients, TaskRead } from '../monitoring/status/read-stack-task';
+import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
+import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
+import { TaskProgress } from '../monitoring/task-progress';
+
+/** What the command talks to; tests pass fakes and a clock. */
+export interface StatusDependencies {
+  readonly stacks: StackResourceReader;
+  readonly clients: TaskClients;
+  readonly write: (text: string) => void;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Clears the terminal between --watch refreshes (only when writing to a terminal). */
+  readonly clear?: () => void;
+}
+
+export async function runStatus(options: StatusOptions, dependencies?: StatusDependencies): Promise<number> {
+  const deps = dependencies ?? realDependencies(options);
+  for (;;) {
+    const reads = await readStack(options.stack, deps);
+    deps.clear?.();
+    deps.write(`${options.stack}: ${reads.length} task${reads.length === 1 ? '' : 's'}\n`);
+    for (const read of reads) {
+      deps.write(`${'error' in read ? `${read.task.taskType} ${read.task.logicalId}  could not be read: ${read.error}` : progressLine(read.progress, read.task.logicalId)}\n`);
+    }
+    const progress = reads.flatMap((read) => ('progress' in read ? [read.progress] : []));
+    const done = progress.length === reads.length && progress.every((task) => task.finished);
+    if (!options.watch || done) return exitCode(options, reads, progress, deps);
+    await deps.sleep(options.intervalSeconds * 1000);
+  }
+}
+
+async function readStack(stack: string, deps: StatusDependencies): Promise<TaskRead[]> {
+  const call = serviceCaller();
+  const tasks = await listStackTasks(deps.stacks, stack, call);
+  return boundedMap(tasks, 5, (task) => readStackTask(task, deps.clients, {}));
+}
+
+function exitCode(options: StatusOptions, reads: TaskRead[], progress: TaskProgress[], deps: StatusDependencies): number {
+  if (reads.some((read) => 'error' in read)) return 2;
+  if (options.failAbove === undefined) return 0;
+  const failing = tasksFailingAbove(progress, options.failAbove);
+  for (const task of failing) deps.write(`${task.taskType} ${task.taskId}: ${task.failed} of ${task.targets} failed, above --fail-above ${+(options.failAbove * 100).toFixed(2)}%\n`);
+  return failing.length > 0 ? 1 : 0;
+}
+
+function realDependencies(options: StatusOptions): StatusDependencies {
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error('no region: pass --region or set AWS_REGION');
+  return {
+    stacks: new CloudFormationStackStatus({ region }),
+    clients: {
+      wireless: new IoTWirelessClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+      managedIntegrations: new ManagedIntegrationsClient({ region }),
+    },
+    write: (text) => process.stdout.write(text),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    clear: process.stdout.isTTY ? () => process.stdout.write('\x1b[2J\x1b[H') : undefined,
+  };
+}
