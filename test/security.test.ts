@@ -61,7 +61,9 @@ function everything(app: App): Stack[] {
   });
   // The campaign monitor, with and without its function options.
   devices.addFailureAlarm('Failures');
-  CampaignMonitor.of(placed, { functionOptions: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, logEncryptionKey: placedLogKey } });
+  CampaignMonitor.of(placed, {
+    functionOptions: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, logEncryptionKey: placedLogKey },
+  });
   NagSuppressions.addResourceSuppressions(vpc, [{ id: 'AwsSolutions-VPC7', reason: 'Test fixture (the user\'s VPC): flow logs are the VPC owner\'s choice, not the library\'s.' }], true);
   return [shared, placed];
 }

@@ -8,9 +8,9 @@ import { boundedMap } from '../monitoring/handler/bounded-map';
 import { listStackTasks, StackResourceReader } from '../monitoring/handler/stack-tasks';
 import { serviceCaller } from '../monitoring/status/read-options';
 import { readStackTask, TaskClients, TaskRead } from '../monitoring/status/read-stack-task';
+import { TaskProgress } from '../monitoring/task-progress';
 import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
-import { TaskProgress } from '../monitoring/task-progress';
 
 /** What the command talks to; tests pass fakes and a clock. */
 export interface StatusDependencies {

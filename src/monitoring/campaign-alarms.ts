@@ -6,7 +6,9 @@ import { CAMPAIGN_METRICS } from './campaign-metrics';
 import { campaignMetric, MetricTask } from './task-metrics';
 
 /** FailureRatio above the threshold; no datapoint (a finished task publishes none) is not a breach. */
-export function failureAlarm(scope: Construct, id: string, task: MetricTask, interval: Duration, options: CampaignFailureAlarmOptions): cloudwatch.Alarm {
+export function failureAlarm(
+  scope: Construct, id: string, task: MetricTask, interval: Duration, options: CampaignFailureAlarmOptions,
+): cloudwatch.Alarm {
   const threshold = options.threshold ?? 0.05;
   if (!Token.isUnresolved(threshold) && !(threshold >= 0 && threshold < 1)) {
     throw new Error(`${scope.node.path}/${id}: threshold must be a failure ratio from 0 up to but not including 1 (0.05 is 5 %), got ${threshold}`);
@@ -29,7 +31,9 @@ const ONE_DAY_SECONDS = 86_400;
  * period of `duration`. DIFF compares each datapoint with the one before, so a run that moved one
  * target clears it.
  */
-export function stalledAlarm(scope: Construct, id: string, task: MetricTask, interval: Duration, options: CampaignStalledAlarmOptions): cloudwatch.Alarm {
+export function stalledAlarm(
+  scope: Construct, id: string, task: MetricTask, interval: Duration, options: CampaignStalledAlarmOptions,
+): cloudwatch.Alarm {
   const duration = options.duration ?? Duration.hours(1);
   const seconds = duration.toSeconds();
   if (!Token.isUnresolved(seconds) && (seconds < interval.toSeconds() || seconds > ONE_DAY_SECONDS)) {
@@ -38,7 +42,9 @@ export function stalledAlarm(scope: Construct, id: string, task: MetricTask, int
   const metric = (name: string) => campaignMetric(task, name, {}, {}, interval);
   const stalled = new cloudwatch.MathExpression({
     expression: 'IF(running >= 1 AND DIFF(succeeded + failed) <= 0, 1, 0)',
-    usingMetrics: { running: metric(CAMPAIGN_METRICS.running), succeeded: metric(CAMPAIGN_METRICS.succeeded), failed: metric(CAMPAIGN_METRICS.failed) },
+    usingMetrics: {
+      running: metric(CAMPAIGN_METRICS.running), succeeded: metric(CAMPAIGN_METRICS.succeeded), failed: metric(CAMPAIGN_METRICS.failed),
+    },
     period: interval,
     label: 'Stalled',
   });

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
-import { ICampaignTask } from './campaign-task-base';
 import { CAMPAIGN_METRICS, CAMPAIGN_NAMESPACE } from './campaign-metrics';
+import { ICampaignTask } from './campaign-task-base';
 import { checkSameStack } from './task-metrics';
 
 /** Properties of a `CampaignDashboard`. */

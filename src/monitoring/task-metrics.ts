@@ -23,7 +23,9 @@ export function campaignMetric(
     statistic: cloudwatch.Stats.MAXIMUM,
     period,
     ...props,
-    dimensionsMap: { [CAMPAIGN_DIMENSIONS.taskType]: task.taskType, [CAMPAIGN_DIMENSIONS.taskId]: task.taskId, ...extraDimensions, ...props.dimensionsMap },
+    dimensionsMap: {
+      [CAMPAIGN_DIMENSIONS.taskType]: task.taskType, [CAMPAIGN_DIMENSIONS.taskId]: task.taskId, ...extraDimensions, ...props.dimensionsMap,
+    },
   });
 }
 

@@ -1,5 +1,5 @@
-import { parseStatusOptions } from '../../src/cli/status-options';
 import { progressLine, tasksFailingAbove } from '../../src/cli/progress-line';
+import { parseStatusOptions } from '../../src/cli/status-options';
 import { TaskProgress } from '../../src/monitoring/task-progress';
 
 describe('status options', () => {
@@ -24,8 +24,18 @@ describe('status options', () => {
 
 function progress(overrides: Partial<TaskProgress> = {}): TaskProgress {
   return {
-    taskType: 'FuotaTask', taskId: 't', status: 'In_FuotaSession', finished: false, running: true,
-    targets: 20, succeeded: 8, failed: 2, pending: 10, failuresByReason: { MissingFrag: 2 }, granularity: 'device', ...overrides,
+    taskType: 'FuotaTask',
+    taskId: 't',
+    status: 'In_FuotaSession',
+    finished: false,
+    running: true,
+    targets: 20,
+    succeeded: 8,
+    failed: 2,
+    pending: 10,
+    failuresByReason: { MissingFrag: 2 },
+    granularity: 'device',
+    ...overrides,
   };
 }
 

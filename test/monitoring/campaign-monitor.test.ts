@@ -149,8 +149,14 @@ describe('alarms', () => {
     const { stack, tasks } = stackWithTasks();
     tasks[0].addFailureAlarm('Failures');
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'CdkIotOtaTasks', MetricName: 'FailureRatio', Threshold: 0.05, ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 1, TreatMissingData: 'notBreaching', Period: 300, Statistic: 'Maximum',
+      Namespace: 'CdkIotOtaTasks',
+      MetricName: 'FailureRatio',
+      Threshold: 0.05,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      Period: 300,
+      Statistic: 'Maximum',
     });
   });
 
@@ -163,7 +169,10 @@ describe('alarms', () => {
     const { stack, tasks } = stackWithTasks();
     tasks[0].addStalledAlarm('Stalled', { duration: Duration.hours(2) });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      EvaluationPeriods: 24, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      EvaluationPeriods: 24,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(running >= 1 AND DIFF(succeeded + failed) <= 0, 1, 0)' })]),
     });
   });

@@ -10,8 +10,8 @@ import { App } from 'aws-cdk-lib';
 import { StackReplay } from '../../emulator/replay';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../emulator/server';
 import { ExampleStack } from '../../example/example-stack';
-import { runStatus } from '../../src/cli/status-command';
 import { FuotaTask } from '../../src';
+import { runStatus } from '../../src/cli/status-command';
 import { runTick } from '../../src/monitoring/handler/monitor';
 import { ScheduleRule } from '../../src/monitoring/handler/schedule-rule';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
@@ -59,8 +59,12 @@ function clients() {
 async function tick() {
   const lines: string[] = [];
   const summary = await runTick({
-    stackId: replay.stackId, scheduleRuleName: RULE, ...clients(),
-    deadline: Date.now() + 60_000, now: Date.now, writeLine: (line) => lines.push(line),
+    stackId: replay.stackId,
+    scheduleRuleName: RULE,
+    ...clients(),
+    deadline: Date.now() + 60_000,
+    now: Date.now,
+    writeLine: (line) => lines.push(line),
   });
   const documents = lines.map((line) => JSON.parse(line));
   return { summary, documents, metrics: documents.filter((d) => d._aws && d.TaskType === 'FuotaTask' && d.Targets !== undefined) };
