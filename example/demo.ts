@@ -6,14 +6,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { failureAlarms, runCampaigns } from './campaign-run';
 import { ExampleStack } from './example-stack';
 import { ReplayResult, StackReplay } from '../emulator/replay';
 import { EmulatorSnapshot, JournalEntry, ServiceEmulator } from '../emulator/server';
+import { FuotaTask, OtaTask } from '../src';
 
 const outdir = path.join(__dirname, '..', 'cdk.out');
 const app = new App({ outdir });
 const env = { account: '123456789012', region: 'eu-west-1' };
 const stack = new ExampleStack(app, 'FuotaExample', { env });
+// Watch the campaigns: a failure alarm on each task makes the stack's campaign monitor.
+for (const task of stack.node.findAll().filter((c): c is FuotaTask | OtaTask => c instanceof FuotaTask || c instanceof OtaTask)) {
+  task.addFailureAlarm('Failures');
+}
 const artifact = app.synth().getStackByName(stack.stackName);
 const template = artifact.template as { Resources: Record<string, any>; Outputs?: Record<string, any> };
 const resources = Object.entries(template.Resources);
@@ -139,7 +145,9 @@ function report(title: string, result: ReplayResult, emulator: ServiceEmulator, 
 
 async function replayDeployments(): Promise<boolean> {
   const v2 = fs.mkdtempSync(path.join(os.tmpdir(), 'fuota-example-v2-'));
-  const emulator = await ServiceEmulator.start({ clockStart: Date.now() });
+  // The second sensor fails its update (MissingFrag), so the campaign's failure alarm trips.
+  const sensors = resources.filter(([, r]) => r.Type === 'Custom::IoTWirelessFuotaTask').flatMap(([, r]) => r.Properties.WirelessDeviceIds ?? []);
+  const emulator = await ServiceEmulator.start({ clockStart: Date.now(), fuotaOutcomes: { successShare: 1, script: { [sensors[1]]: 'MissingFrag' } } });
   const replay = await StackReplay.start(emulator, { stackName: stack.stackName });
   try {
     const app2 = new App({ outdir: v2 });
@@ -158,6 +166,11 @@ async function replayDeployments(): Promise<boolean> {
       ['Delete', () => replay.destroy()],
     ];
     for (const [title, run] of steps) {
+      if (title === 'Update') {
+        console.log('== Campaigns: the bundled campaign monitor, invoked every 5 virtual minutes ==');
+        if (!await runCampaigns(emulator, replay, outdir, stack.stackName, failureAlarms(template))) return false;
+        console.log('');
+      }
       const journalStart = emulator.journal.length;
       const describeStart = replay.describeStacksCalls.length;
       const result = await run();

@@ -73,13 +73,7 @@ export function readStack(assemblyDir: string, stackName: string): StackDefiniti
   const stackArtifact = artifacts.find(([id, a]) => a.type === 'aws:cloudformation:stack' && (id === stackName || a.displayName === stackName || a.properties?.stackName === stackName));
   if (!stackArtifact) throw new Error(`No stack ${stackName} in the cloud assembly ${assemblyDir}`);
   const template = readJson(path.join(assemblyDir, stackArtifact[1].properties.templateFile)) as Template;
-  const assetDirs = new Map<string, string>();
-  for (const [, artifact] of artifacts.filter(([, a]) => a.type === 'cdk:asset-manifest')) {
-    const assets = readJson(path.join(assemblyDir, artifact.properties.file));
-    for (const [hash, file] of Object.entries(assets.files ?? {}) as [string, any][]) {
-      assetDirs.set(hash, path.resolve(assemblyDir, file.source.path));
-    }
-  }
+  const assetDirs = readAssetDirs(assemblyDir, artifacts);
   const resources = template.Resources;
   const providers = new Map<string, Provider>();
   const customResources = new Map<string, CustomResourceDefinition>();
@@ -114,35 +108,65 @@ function readProvider(stackName: string, resources: Template['Resources'], frame
   if (!onEventId) throw new Error(`${frameworkId} is not a CDK Provider framework function (no USER_ON_EVENT_FUNCTION_ARN)`);
   const isCompleteId = referencedLogicalId(variables.USER_IS_COMPLETE_FUNCTION_ARN);
   const waiterId = referencedLogicalId(variables.WAITER_STATE_MACHINE_ARN);
-  const handlerFunction = (logicalId: string): HandlerFunction => {
-    const fn = resources[logicalId];
-    const props = fn?.Properties ?? {};
-    const s3Key = (props.Code as { S3Key?: unknown } | undefined)?.S3Key;
-    if (typeof s3Key !== 'string') throw new Error(`${logicalId}: Code.S3Key is not a literal asset key`);
-    const hash = s3Key.replace(/\.[^.]+$/, '');
-    const dir = assetDirs.get(hash);
-    if (!dir) throw new Error(`${logicalId}: asset ${hash} is not in the assembly's asset manifests`);
-    const [file, exportName] = String(props.Handler ?? 'index.handler').split(/\.(?=[^.]+$)/);
-    const entry = path.join(dir, `${file}.js`);
-    if (!fs.existsSync(entry)) throw new Error(`${logicalId}: ${entry} is missing`);
-    const environment = Object.fromEntries(Object.entries(((props.Environment as any)?.Variables ?? {}) as object)
-      .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
-      .map(([name, value]) => [name, String(value)]));
-    return {
-      logicalId,
-      functionName: fakeName(stackName, logicalId, 64),
-      entry,
-      exportName,
-      timeoutSeconds: Number(props.Timeout ?? 3),
-      environment,
-    };
-  };
+  const handlerFunction = (logicalId: string) => readHandlerFunction(stackName, resources, logicalId, assetDirs);
   return {
     frameworkLogicalId: frameworkId,
     onEvent: handlerFunction(onEventId),
     isComplete: isCompleteId ? handlerFunction(isCompleteId) : undefined,
     waiter: waiterId ? waiterSchedule(resources[waiterId]) : { intervalSeconds: 5, maxAttempts: 360, backoffRate: 1 },
   };
+}
+
+/** One Lambda function of the stack as the replay runs it: its bundle in the assembly's assets. */
+function readHandlerFunction(stackName: string, resources: Template['Resources'], logicalId: string, assetDirs: Map<string, string>): HandlerFunction {
+  const fn = resources[logicalId];
+  const props = fn?.Properties ?? {};
+  const s3Key = (props.Code as { S3Key?: unknown } | undefined)?.S3Key;
+  if (typeof s3Key !== 'string') throw new Error(`${logicalId}: Code.S3Key is not a literal asset key`);
+  const hash = s3Key.replace(/\.[^.]+$/, '');
+  const dir = assetDirs.get(hash);
+  if (!dir) throw new Error(`${logicalId}: asset ${hash} is not in the assembly's asset manifests`);
+  const [file, exportName] = String(props.Handler ?? 'index.handler').split(/\.(?=[^.]+$)/);
+  const entry = path.join(dir, `${file}.js`);
+  if (!fs.existsSync(entry)) throw new Error(`${logicalId}: ${entry} is missing`);
+  const environment = Object.fromEntries(Object.entries(((props.Environment as any)?.Variables ?? {}) as object)
+    .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+    .map(([name, value]) => [name, String(value)]));
+  return {
+    logicalId,
+    functionName: fakeName(stackName, logicalId, 64),
+    entry,
+    exportName,
+    timeoutSeconds: Number(props.Timeout ?? 3),
+    environment,
+  };
+}
+
+/**
+ * The stack's Lambda functions that an EventBridge schedule invokes (the campaign monitor), as the
+ * replay would run them; their environment holds only literal values (references are the caller's).
+ */
+export function readScheduledFunctions(assemblyDir: string, stackName: string): HandlerFunction[] {
+  const { template } = readStack(assemblyDir, stackName);
+  const manifest = readJson(path.join(assemblyDir, 'manifest.json'));
+  const assetDirs = readAssetDirs(assemblyDir, Object.entries(manifest.artifacts ?? {}) as [string, any][]);
+  const scheduled = Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::Events::Rule' && resource.Properties?.ScheduleExpression)
+    .flatMap((rule) => ((rule.Properties?.Targets ?? []) as { Arn?: unknown }[]).map((target) => referencedLogicalId(target.Arn)))
+    .filter((id): id is string => id !== undefined && template.Resources[id]?.Type === 'AWS::Lambda::Function');
+  return scheduled.map((logicalId) => readHandlerFunction(stackName, template.Resources, logicalId, assetDirs));
+}
+
+/** Where each file asset of the assembly is, by its hash. */
+function readAssetDirs(assemblyDir: string, artifacts: [string, any][]): Map<string, string> {
+  const assetDirs = new Map<string, string>();
+  for (const [, artifact] of artifacts.filter(([, a]) => a.type === 'cdk:asset-manifest')) {
+    const assets = readJson(path.join(assemblyDir, artifact.properties.file));
+    for (const [hash, file] of Object.entries(assets.files ?? {}) as [string, any][]) {
+      assetDirs.set(hash, path.resolve(assemblyDir, file.source.path));
+    }
+  }
+  return assetDirs;
 }
 
 /** The Retry of the waiter state machine's isComplete task, read from its definition. */
