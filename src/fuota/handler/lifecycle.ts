@@ -27,7 +27,7 @@ import {
 import { StartedTaskGuard, startedTaskGuard, withoutUnclearableRemovals } from './rollback';
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
-import { pollAgain, pollingStart } from '../../shared/polling-budget';
+import { pollAgain, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
@@ -70,10 +70,8 @@ export async function onEvent(event: ProviderEvent, ctx: FuotaLifecycleContext):
  * the task's real Id.
  */
 export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<IsCompleteResponse> {
-  if (event.RequestType === 'Delete') {
-    return { IsComplete: true };
-  }
   const id = event.PhysicalResourceId!;
+  if (event.RequestType === 'Delete') return deletionFinished(event, ctx);
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
   const previous = event.RequestType === 'Update' ? previousSpec(event, ctx) : undefined;
   const guard = startedTaskGuard(new StackRollbackProbe(event.StackId, ctx), ctx.log);
@@ -136,7 +134,36 @@ async function onDelete(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
     if (!isNotFound(error)) throw error;
     ctx.log({ operation: 'DeleteFuotaTask', taskId: id, result: 'already gone' });
   }
-  return { PhysicalResourceId: id };
+  // isComplete waits until the task is gone (deletion may be asynchronous: Delete_Waiting).
+  return { PhysicalResourceId: id, ...pollingStart(ctx.now()) };
+}
+
+/**
+ * A deleted task may linger in `Delete_Waiting` (the IoT Wireless FUOTA status page: a task deleted
+ * in any other state shows it, and never leaves it). Until it is gone its devices or groups may
+ * still be held, so deleting them (or giving them to another task) right after could fail: the
+ * Delete completes only once GetFuotaTask answers 404. While the polling budget lasts it is polled
+ * again; once the budget is spent, a task still in `Delete_Waiting` completes with a warning (the
+ * deletion was accepted and cannot be undone, and failing the stack's Delete would not hurry it),
+ * while a task in any other status fails: the service did not take the delete.
+ */
+async function deletionFinished(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<IsCompleteResponse> {
+  const id = event.PhysicalResourceId!;
+  let status: string | undefined;
+  try {
+    status = (await getTask(id, ctx)).Status;
+  } catch (error) {
+    if (isNotFound(error)) return { IsComplete: true };
+    if (error instanceof ServiceCallError && error.transient) return pollAgain(event, ctx.now(), error.message);
+    throw error;
+  }
+  ctx.log({ taskId: id, waitingForDeletion: status });
+  const pending = `DeleteFuotaTask: task ${id} is still ${status ?? 'reported'} (not yet gone)`;
+  if (status === 'Delete_Waiting' && pollingBudgetSpent(event, ctx.now())) {
+    ctx.log({ taskId: id, warning: 'the task is still Delete_Waiting after the polling budget; the Delete completes, the task goes when IoT Wireless finishes' });
+    return { IsComplete: true };
+  }
+  return pollAgain(event, ctx.now(), pending);
 }
 
 async function convergeTags(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined, ctx: FuotaLifecycleContext) {

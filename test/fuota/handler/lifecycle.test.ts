@@ -567,7 +567,8 @@ describe('failures once the task exists', () => {
     expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
 
     iot.on(DeleteFuotaTaskCommand).resolves({});
-    await expect(onEvent(deleteEvent(created.PhysicalResourceId), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(created.PhysicalResourceId), context()))
+      .resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
   });
 
@@ -904,7 +905,7 @@ describe('Delete', () => {
   test('onEvent deletes the task by its physical id', async () => {
     iot.on(DeleteFuotaTaskCommand).resolves({});
 
-    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(sent()).toEqual(['DeleteFuotaTask']);
     expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
   });
@@ -912,7 +913,7 @@ describe('Delete', () => {
   test('a task that is already gone counts as deleted', async () => {
     iot.on(DeleteFuotaTaskCommand).rejects(notFound(`FuotaTask ${TASK_ID} not found`));
 
-    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 1);
     expect(logs).toContainEqual(expect.objectContaining({ operation: 'DeleteFuotaTask', result: 'already gone' }));
   });
@@ -928,7 +929,7 @@ describe('Delete', () => {
   test('throttling of the delete is retried', async () => {
     iot.on(DeleteFuotaTaskCommand).rejectsOnce(throttle()).resolves({});
 
-    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 2);
   });
 
@@ -940,9 +941,39 @@ describe('Delete', () => {
     expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
   });
 
-  test('isComplete for Delete is complete at once and calls nothing', async () => {
-    await expect(isComplete(deleteEvent(), context())).resolves.toStrictEqual({ IsComplete: true });
-    expect(iot).not.toHaveReceivedAnyCommand();
+  test('isComplete for Delete is complete once GetFuotaTask answers 404', async () => {
+    iot.on(GetFuotaTaskCommand).rejects(notFound(`FuotaTask ${TASK_ID} not found`));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context())).resolves.toStrictEqual({ IsComplete: true });
+    expect(sent()).toEqual(['GetFuotaTask']);
+  });
+
+  test('a task still Delete_Waiting is polled again, so its devices are free when the Delete completes', async () => {
+    iot.on(GetFuotaTaskCommand).resolves(liveTask({ Status: 'Delete_Waiting' }));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context())).resolves.toStrictEqual({ IsComplete: false });
+    expect(logs).toContainEqual(expect.objectContaining({ taskId: TASK_ID, waitingForDeletion: 'Delete_Waiting' }));
+  });
+
+  test('throttling of the wait asks to be polled again', async () => {
+    iot.on(GetFuotaTaskCommand).rejects(throttle());
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context({ deadline: NOW }))).resolves.toStrictEqual({ IsComplete: false });
+  });
+
+  test('once the polling budget is spent, a task still Delete_Waiting completes with a warning (the delete cannot be undone)', async () => {
+    iot.on(GetFuotaTaskCommand).resolves(liveTask({ Status: 'Delete_Waiting' }));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context({ now: () => NOW + 21 * MINUTE, deadline: NOW + 22 * MINUTE })))
+      .resolves.toStrictEqual({ IsComplete: true });
+    expect(logs).toContainEqual(expect.objectContaining({ taskId: TASK_ID, warning: expect.stringContaining('still Delete_Waiting') }));
+  });
+
+  test('once the polling budget is spent, a task in any other status fails the Delete: the service did not take it', async () => {
+    iot.on(GetFuotaTaskCommand).resolves(liveTask({ Status: 'Pending' }));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context({ now: () => NOW + 21 * MINUTE, deadline: NOW + 22 * MINUTE })))
+      .rejects.toThrow(`DeleteFuotaTask: task ${TASK_ID} is still Pending (not yet gone) (not done after 21 minutes of isComplete polls`);
   });
 });
 
