@@ -1,7 +1,8 @@
 import { JobDocumentStore } from './job-document-store';
 import { ManagedIntegrationsClient } from './managed-integrations-client';
 import {
-  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges, unclearableRemovals,
+  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementConfigurationName, replacementReasons, s3UrlOf, tagChanges,
+  unclearableRemovals,
 } from './ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { keepOrRefuseRemovals } from './rollback';
@@ -223,8 +224,11 @@ async function onConfigurationEvent(event: ProviderEvent, ctx: OtaLifecycleConte
     if (reasons.length === 0) return { PhysicalResourceId: id, Data: { Id: id } };
     ctx.log({ configurationId: id, replacing: reasons });
   }
-  const created = await call(ctx, 'CreateOtaTaskConfiguration', () => ctx.client.createOtaTaskConfiguration({ ...spec, ClientToken: clientToken(event) }));
-  ctx.log({ operation: 'CreateOtaTaskConfiguration', configurationId: created.TaskConfigurationId });
+  const token = clientToken(event);
+  // A replacement exists beside the old configuration until cleanup: it gets a name of its own.
+  const name = event.RequestType === 'Update' && spec.Name !== undefined ? replacementConfigurationName(spec.Name, token) : spec.Name;
+  const created = await call(ctx, 'CreateOtaTaskConfiguration', () => ctx.client.createOtaTaskConfiguration({ ...spec, Name: name, ClientToken: token }));
+  ctx.log({ operation: 'CreateOtaTaskConfiguration', configurationId: created.TaskConfigurationId, name });
   return { PhysicalResourceId: created.TaskConfigurationId, Data: { Id: created.TaskConfigurationId } };
 }
 

@@ -1159,6 +1159,44 @@ describe('task configurations', () => {
     expect(fake.configurations.size).toBe(2);
   });
 
+  test.each(CHANGES)('a new configuration made for a change of %s has a name of its own, so it works if names are unique per account', async (_label, changes) => {
+    const id = await existingConfiguration();
+    const desired = with_(CONFIGURATION_PROPS, changes);
+
+    const result = await onEvent(configurationUpdate(desired, CONFIGURATION_PROPS, id), context());
+    const retried = await onEvent(configurationUpdate(desired, CONFIGURATION_PROPS, id), context());
+
+    const declared = (desired.Name as string | undefined) ?? 'Slow rollout';
+    expect(bodyOf('CreateOtaTaskConfiguration').Name).toMatch(new RegExp(`^${declared}-[0-9a-f]{8}$`));
+    expect(bodyOf('CreateOtaTaskConfiguration').Name).not.toBe(fake.configurations.get(id)!.Name);
+    // A retry of the same request names it the same, so the ClientToken still finds it.
+    expect(retried.PhysicalResourceId).toBe(result.PhysicalResourceId);
+  });
+
+  test('a configuration named by a replacement is no reason for another when the name is unchanged', async () => {
+    const id = await existingConfiguration();
+    const changed = with_(CONFIGURATION_PROPS, { Description: 'Five a minute' });
+    const replacement = (await onEvent(configurationUpdate(changed, CONFIGURATION_PROPS, id), context())).PhysicalResourceId!;
+    fake.clearJournal();
+
+    const result = await onEvent(configurationUpdate({ ...changed }, changed, replacement), context());
+
+    expect(result.PhysicalResourceId).toBe(replacement);
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
+  });
+
+  test('a value the service normalised, in a field the properties did not change, is no reason for a new configuration', async () => {
+    const id = await existingConfiguration();
+    const live = fake.configurations.get(id)! as Record<string, any>;
+    live.Description = 'ten a minute';
+    live.PushConfig.RolloutConfig.ExponentialRolloutRate.IncrementFactor = 1.50001;
+
+    const result = await onEvent(configurationUpdate({ ...CONFIGURATION_PROPS }, CONFIGURATION_PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
+  });
+
   test('members the service filled in are no reason for a new configuration', async () => {
     const id = await existingConfiguration();
     const live = fake.configurations.get(id)! as Record<string, any>;
