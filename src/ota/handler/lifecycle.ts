@@ -9,7 +9,7 @@ import { keepOrRefuseRemovals } from './rollback';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
-import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
+import { callService, isNotFound, outcomeUnknown, ServiceCallError } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
 
@@ -91,8 +91,12 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     ctx.log({ operation: 'CreateOtaTask', taskId: created.TaskId });
     return { PhysicalResourceId: created.TaskId, Data: { Arn: created.TaskArn, Id: created.TaskId }, ...pollingStart(ctx.now()) };
   } catch (error) {
-    // No task exists, so the document it would have used must not stay behind either.
-    if (stored) await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
+    // Refused: no task exists, so the document it would have used must not stay behind either.
+    // Unknown outcome (no answer, or a 5xx, on the last attempt): the task may exist and read its
+    // document at any time, so the document stays (a stray object at worst, never a live task
+    // without its document).
+    if (stored && !outcomeUnknown(error)) await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
+    if (stored && outcomeUnknown(error)) ctx.log({ operation: 'CreateOtaTask', key: stored.key, kept: 'the create may have happened; the document stays' });
     throw error;
   }
 }

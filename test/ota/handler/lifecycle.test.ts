@@ -378,6 +378,19 @@ describe('onEvent Create when a request fails', () => {
     expect(fake.objects.size).toBe(0);
   });
 
+  test.each<[string, Parameters<typeof fake.fail>[2]]>([
+    ['a 500 on every attempt', failure(500, 'InternalServerException', 'Internal failure')],
+    ['a 503 on every attempt', failure(503, 'ServiceUnavailableException', 'Unavailable')],
+  ])('a CreateOtaTask whose outcome is unknown (%s) keeps the stored document: the task may exist and read it', async (_label, answer) => {
+    fake.fail('CreateOtaTask', 'every', answer);
+
+    await expect(onEvent(createEvent(), context({ ...advancingClock(5_000), deadline: NOW + 10_000 }))).rejects.toThrow(/^CreateOtaTask failed: /);
+
+    expect(fake.operations()).not.toContain('DeleteObject');
+    expect(fake.objects.size).toBe(1);
+    expect(logs).toContainEqual(expect.objectContaining({ operation: 'CreateOtaTask', kept: expect.stringContaining('document stays') }));
+  });
+
   test('a refused PutObject reports the S3 error and creates no task', async () => {
     fake.fail('PutObject', 1, failure(403, 'AccessDenied', 'Access Denied'));
 
