@@ -9,6 +9,7 @@ import { keepOrRefuseRemovals } from './rollback';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
+import { providerInputViolation } from '../../shared/provider-input';
 import { callService, isNotFound, outcomeUnknown, ServiceCallError } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
@@ -72,6 +73,10 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
 
 async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const spec = parseOtaTaskProperties(event.ResourceProperties);
+  // Checked before anything exists: the framework starts its waiter after this answer, and an
+  // input it refuses would leave the new task behind, unknown to CloudFormation (provider-input.ts).
+  const tooLarge = providerInputViolation(`OtaTask ${event.LogicalResourceId}`, event.ResourceProperties);
+  if (tooLarge) throw new Error(tooLarge);
   const token = clientToken(event);
   const document = spec.document;
   const stored = document.kind === 'stored' ? { bucket: document.bucket, key: jobDocumentKey(token, document.content), content: document.content } : undefined;

@@ -391,6 +391,13 @@ describe('onEvent Create when a request fails', () => {
     expect(logs).toContainEqual(expect.objectContaining({ operation: 'CreateOtaTask', kept: expect.stringContaining('document stays') }));
   });
 
+  test('properties too large for the framework\'s Step Functions input are refused before anything is stored or created', async () => {
+    const huge = with_(PROPS, { JobDocument: JSON.stringify({ pad: '"'.repeat(32_000) }) });
+
+    await expect(onEvent(createEvent(huge), context())).rejects.toThrow(/StartExecution accepts/);
+    expect(fake.operations()).toEqual([]);
+  });
+
   test('a refused PutObject reports the S3 error and creates no task', async () => {
     fake.fail('PutObject', 1, failure(403, 'AccessDenied', 'Access Denied'));
 
