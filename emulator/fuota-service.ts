@@ -13,6 +13,7 @@
  *   filter it lists the known devices, else every associated one.
  * - Status: Pending until started, then FuotaSession_Waiting until the start time on the virtual
  *   clock, then In_FuotaSession.
+ * - Switchable (assumptions.ts): asynchronous delete (Delete_Waiting), one task per device.
  */
 import { conflict, notFound, validationError } from './errors';
 import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
@@ -53,6 +54,7 @@ export class FuotaService {
   }
 
   public status(task: FuotaTaskRecord): FuotaTaskStatus {
+    if (task.deletion) return 'Delete_Waiting';
     if (task.startTime === undefined) return 'Pending';
     return this.ctx.clock.now() < Date.parse(task.startTime) ? 'FuotaSession_Waiting' : 'In_FuotaSession';
   }
@@ -78,6 +80,8 @@ export class FuotaService {
 
   private get(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
+    this.ctx.assumptions?.fuotaDeletionPolled(task, this.ctx.state);
+    if (!this.ctx.state.fuotaTasks.has(task.id)) throw notFound('FuotaTask', task.id);
     const { LoRaWAN: loRaWAN, ...fields } = task.fields as { LoRaWAN?: object };
     const loRaWANInfo = defined({ ...loRaWAN, StartTime: task.startTime });
     return {
@@ -103,7 +107,7 @@ export class FuotaService {
 
   private delete(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
-    this.ctx.state.fuotaTasks.delete(task.id);
+    if (this.ctx.assumptions?.fuotaDeletedAtOnce(task) ?? true) this.ctx.state.fuotaTasks.delete(task.id);
     return {};
   }
 
@@ -133,6 +137,7 @@ export class FuotaService {
     const [mine, other] = kind === 'device' ? [task.wirelessDeviceIds, task.multicastGroupIds] : [task.multicastGroupIds, task.wirelessDeviceIds];
     if (known && !known.has(id)) throw notFound(resourceType, id);
     this.refuseIfStarted(task, `associated with ${resourceType} ${id}`);
+    this.ctx.assumptions?.checkHeldByOneTask(state, task, kind, id);
     if (other.length > 0) {
       throw conflict(
         `FUOTA task ${task.id} already has ${kind === 'device' ? 'multicast groups' : 'wireless devices'}; a task takes wireless devices or multicast groups, not both`,

@@ -13,6 +13,7 @@
  * - UpdateOtaTask changes only Description and TaskConfigurationId (the model's whole input); on a
  *   task being deleted it is a ValidationException.
  * - Tagging needs the task's ARN; an ARN of no live task is ResourceNotFoundException.
+ * - Switchable (assumptions.ts): normalised values in GetOtaTask, unique configuration names.
  */
 import { notFound, validationError } from './errors';
 import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
@@ -72,11 +73,12 @@ export class OtaService {
   /** Each GetOtaTask of a task being deleted counts as one poll. */
   private get(input: OperationInput): OperationResult {
     const task = this.task(input.Identifier, { poll: true });
+    const reported = this.ctx.assumptions?.otaTaskAsReported(task.fields) ?? task.fields;
     return {
       body: defined({
         TaskId: task.id,
         TaskArn: task.arn,
-        ...task.fields,
+        ...reported,
         Status: task.status,
         CreatedAt: epochSeconds(task.createdAt),
         LastUpdatedAt: epochSeconds(task.lastUpdatedAt),
@@ -107,6 +109,7 @@ export class OtaService {
   private createConfiguration(input: OperationInput): OperationResult {
     const { state, clock } = this.ctx;
     const id = state.tokens.resolve('OtaTaskConfiguration', input.ClientToken, 'ClientToken', input, () => {
+      this.ctx.assumptions?.checkConfigurationName(state, input.Name);
       const created = `otaconfig${state.nextSerial('OtaTaskConfiguration').toString().padStart(8, '0')}`;
       const { ClientToken: _token, ...fields } = input;
       state.otaTaskConfigurations.set(created, { id: created, createdAt: clock.now(), fields });

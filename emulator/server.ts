@@ -15,6 +15,7 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { AssumedBehaviours, ServiceAssumptions } from './assumptions';
 import { VirtualClock } from './clock';
 import { ApiServiceName, constraintTables } from './constraint-table';
 import { errorAnswer, HttpAnswer, ServiceError, ServiceName } from './errors';
@@ -66,6 +67,8 @@ export interface ServiceEmulatorOptions {
   /** Page size of the FUOTA list operations without MaxResults. Default 10 (the service's is UNCONFIRMED). */
   readonly listPageSize?: number;
   readonly faults?: FaultOptions;
+  /** Behaviours no document settles, switched on for this run (assumptions.ts). Default: all off. */
+  readonly assumptions?: ServiceAssumptions;
 }
 
 /** One request as the emulator saw and answered it. */
@@ -158,7 +161,9 @@ export class ServiceEmulator {
     this.faults = new FaultInjector(options.faults, () => this.clock.now());
     if (options.knownWirelessDevices) this.state.knownWirelessDevices = new Set(options.knownWirelessDevices);
     if (options.knownMulticastGroups) this.state.knownMulticastGroups = new Set(options.knownMulticastGroups);
-    const ctx: ServiceContext = { state: this.state, clock: this.clock, region: this.region, accountId: this.accountId };
+    const ctx: ServiceContext = {
+      state: this.state, clock: this.clock, region: this.region, accountId: this.accountId, assumptions: new AssumedBehaviours(options.assumptions),
+    };
     const listPageSize = options.listPageSize ?? 10;
     if (!(Number.isInteger(listPageSize) && listPageSize >= 1)) throw new Error(`listPageSize must be a positive integer, got ${listPageSize}`);
     this.fuota = new FuotaService(ctx, { listPageSize });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { conflict } from './errors';
 
-/** What GetFuotaTask reports as Status; the emulator never reaches FuotaDone or Delete_Waiting by itself. */
+/** What GetFuotaTask reports as Status; the emulator never reaches FuotaDone by itself, Delete_Waiting only with `asyncFuotaDelete`. */
 export type FuotaTaskStatus = 'Pending' | 'FuotaSession_Waiting' | 'In_FuotaSession' | 'FuotaDone' | 'Delete_Waiting';
 
 export interface FuotaTaskRecord {
@@ -22,6 +22,8 @@ export interface FuotaTaskRecord {
   readonly wirelessDeviceIds: string[];
   readonly multicastGroupIds: string[];
   tags: { [key: string]: string };
+  /** Set by DeleteFuotaTask when deletion is asynchronous (assumptions.ts): the task is Delete_Waiting. */
+  deletion?: { polls: number };
 }
 
 export type OtaTaskStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS' | 'SCHEDULED';

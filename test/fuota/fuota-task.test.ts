@@ -27,7 +27,7 @@ function tempFile(bytes: number): string {
 }
 
 /** The via-S3 kms:Decrypt statement of an image whose key cannot be known (the asset bucket's key included). */
-function VIA_S3_DECRYPT(bucketArn: { 'Fn::Join': [string, unknown[]] }, key?: string) {
+function VIA_S3_DECRYPT(bucketArn: { 'Fn::Join': unknown[] }, key?: string) {
   const [, [arn, partition, bucket]] = bucketArn['Fn::Join'] as [string, [string, unknown, string]];
   return {
     Action: 'kms:Decrypt',
