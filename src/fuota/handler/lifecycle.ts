@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-iot-wireless';
 import { isStarted, liveFields } from './live-task';
 import {
+  changedInProperties,
   createFuotaTaskRequest,
   fieldsToUpdate,
   fuotaStartTime,
@@ -78,7 +79,7 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
   try {
     const task = await getTask(id, ctx);
     await convergeTags(task, desired, previous, ctx);
-    await convergeAssociations(task, desired, guard, ctx);
+    await convergeAssociations(task, desired, previous, guard, ctx);
     await convergeStart(task, desired, previous, guard, ctx);
     return { IsComplete: true, Data: attributes(task) };
   } catch (error) {
@@ -110,9 +111,13 @@ async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
   const probe = new StackRollbackProbe(event.StackId, ctx);
   let fields = fieldsToUpdate(live, desired, previous);
   if (fields.length > 0 && isStarted(task)) {
-    // Refused, unless this is the rollback of the update that started the task: a started task
-    // keeps the values it has, and the rollback goes on.
-    await startedTaskGuard(probe, ctx.log)(task, `change ${fields.join(', ')}`);
+    // Only what the properties changed is refused (unless this is the rollback of the update that
+    // started the task: a started task keeps the values it has, and the rollback goes on). A live
+    // value that differs from an unchanged declared one stays, so a tag-only update still works.
+    const asked = changedInProperties(fields, desired, previous);
+    const drifted = fields.filter((field) => !asked.includes(field));
+    if (drifted.length > 0) ctx.log({ taskId: id, note: `started task: live ${drifted.join(', ')} differ from the unchanged declared values; left as they are` });
+    if (asked.length > 0) await startedTaskGuard(probe, ctx.log)(task, `change ${asked.join(', ')}`);
     fields = [];
   }
   // A value IoT Wireless cannot unset is refused in a forward update, kept during a rollback.
@@ -186,13 +191,21 @@ async function convergeTags(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, 
  * the lists) the invocation's deadline is checked; once it has passed, the rest is left to the next
  * isComplete.
  */
-async function convergeAssociations(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, guard: StartedTaskGuard, ctx: FuotaLifecycleContext) {
+async function convergeAssociations(
+  task: GetFuotaTaskResponse, desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined, guard: StartedTaskGuard, ctx: FuotaLifecycleContext,
+) {
   const id = task.Id!;
   const devices = setDifference(desired.wirelessDeviceIds, await liveWirelessDevices(id, ctx));
   const groups = setDifference(desired.multicastGroupIds, await liveMulticastGroups(id, ctx));
   const changes = [...devices.add, ...devices.remove, ...groups.add, ...groups.remove];
   if (changes.length === 0) return;
   if (isStarted(task)) {
+    // A started task's live associations can drift from an unchanged declared list (a device
+    // deleted, a session ended): that is no change asked for, and it cannot be undone anyway.
+    if (previous && sameIds(previous.wirelessDeviceIds, desired.wirelessDeviceIds) && sameIds(previous.multicastGroupIds, desired.multicastGroupIds)) {
+      ctx.log({ taskId: id, note: `started task: live associations differ from the unchanged declared list (${someOf(changes)}); left as they are` });
+      return;
+    }
     await guard(task, `change its devices or multicast groups (${someOf(changes)})`);
     return;
   }
@@ -276,6 +289,11 @@ const MAX_IDS_SHOWN = 10;
 function someOf(ids: readonly string[]): string {
   const shown = ids.slice(0, MAX_IDS_SHOWN).join(', ');
   return ids.length > MAX_IDS_SHOWN ? `${shown} and ${ids.length - MAX_IDS_SHOWN} more` : shown;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  const difference = setDifference(a, b);
+  return difference.add.length === 0 && difference.remove.length === 0;
 }
 
 function sameStart(a: FuotaTaskStartSpec, b: FuotaTaskStartSpec): boolean {

@@ -766,6 +766,17 @@ describe('onEvent Update', () => {
     expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
   });
 
+  test('a tag-only update of a started task whose live value the service rounded succeeds and leaves the value', async () => {
+    // FragmentIntervalMS is "rounded to the nearest second" (API model): 1000 declared, 2000 live.
+    givenTask({ task: liveTask({ ...STARTED, FragmentIntervalMS: 2000 }) });
+
+    await expect(onEvent(updateEvent({ ...PROPS, Tags: [{ Key: 'k', Value: 'v2' }] }, PROPS), context())).resolves.toMatchObject({
+      PhysicalResourceId: TASK_ID,
+    });
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ note: expect.stringContaining('live fragmentIntervalMs differ from the unchanged declared values') }));
+  });
+
   test('a refused UpdateFuotaTask surfaces the service message', async () => {
     givenTask();
     iot.on(UpdateFuotaTaskCommand).rejects(invalid('FirmwareUpdateImage must be an S3 URI'));
@@ -867,6 +878,21 @@ describe('isComplete Update', () => {
       `FuotaTask ${TASK_ID} has started (status In_FuotaSession)`);
     expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
     expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
+  });
+
+  test.each<[string, string[]]>([
+    ['a device deleted since', ['d1']],
+    ['the session ended and released them', []],
+  ])('a tag-only update of a started task whose live devices differ (%s) succeeds and changes no association', async (_label, live) => {
+    givenTask({ task: liveTask(STARTED), devices: live });
+
+    await expect(isComplete({ ...updateEvent({ ...PROPS, Tags: [{ Key: 'k', Value: 'v2' }] }, PROPS), ...POLLING_STAMP }, context()))
+      .resolves.toMatchObject({ IsComplete: true });
+    expect(inputs(TagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, Tags: [{ Key: 'k', Value: 'v2' }] }]);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ note: expect.stringContaining('live associations differ from the unchanged declared list') }));
+    expect(stackQueries).toEqual([]);
   });
 
   test('the failure names the association changes it refused', async () => {
@@ -1073,6 +1099,8 @@ describe('a value IoT Wireless cannot unset, removed by a rollback', () => {
 
 describe('a started task while the stack rolls back', () => {
   const ROLLING_BACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
+  /** What a forward update that added device d3 deployed. */
+  const WITH_D3 = { ...PROPS, WirelessDeviceIds: ['d1', 'd2', 'd3'] };
   const warned = () => expect(logs).toContainEqual(expect.objectContaining({
     taskId: TASK_ID,
     stackStatus: ROLLING_BACK,
@@ -1143,7 +1171,8 @@ describe('a started task while the stack rolls back', () => {
     stackAnswers = [ROLLING_BACK];
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
 
-    await expect(isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+    // The forward update added d3 (and started the task); its rollback asks to remove it.
+    await expect(isComplete(updateEvent(UNSTARTED_PROPS, WITH_D3), context())).resolves.toMatchObject({ IsComplete: true });
 
     expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
     expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
@@ -1168,7 +1197,7 @@ describe('a started task while the stack rolls back', () => {
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
     const rolledBack = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE).toISOString() };
 
-    await isComplete(updateEvent(rolledBack, PROPS), context());
+    await isComplete(updateEvent(rolledBack, WITH_D3), context());
 
     expect(stackQueries).toEqual([STACK_ID]);
     expect(logs.filter((entry) => entry.warning)).toHaveLength(2);
@@ -1212,7 +1241,7 @@ describe('a started task while the stack rolls back', () => {
     stackAnswers = [Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } })];
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
 
-    const result = await isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+    const result = await isComplete(updateEvent(UNSTARTED_PROPS, WITH_D3), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
 
     expect(result).toStrictEqual({ IsComplete: false });
     expect(logs).toContainEqual(expect.objectContaining({ retryLater: expect.stringContaining('DescribeStacks failed: Throttling: Rate exceeded') }));
