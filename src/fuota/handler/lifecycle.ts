@@ -202,7 +202,9 @@ async function convergeAssociations(
   if (isStarted(task)) {
     // A started task's live associations can drift from an unchanged declared list (a device
     // deleted, a session ended): that is no change asked for, and it cannot be undone anyway.
-    if (previous && sameIds(previous.wirelessDeviceIds, desired.wirelessDeviceIds) && sameIds(previous.multicastGroupIds, desired.multicastGroupIds)) {
+    const declaredUnchanged = previous !== undefined && sameIds(previous.wirelessDeviceIds, desired.wirelessDeviceIds)
+      && sameIds(previous.multicastGroupIds, desired.multicastGroupIds);
+    if (declaredUnchanged) {
       ctx.log({ taskId: id, note: `started task: live associations differ from the unchanged declared list (${someOf(changes)}); left as they are` });
       return;
     }

@@ -67,7 +67,9 @@ export function fieldsToUpdate(live: LiveFuotaTaskFields, desired: FuotaTaskSpec
  * unchanged declared one is the service's doing (a value it rounded or normalised) and stays.
  * Without readable previous properties every field counts as changed.
  */
-export function changedInProperties(fields: readonly UpdatableField[], desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined): UpdatableField[] {
+export function changedInProperties(
+  fields: readonly UpdatableField[], desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined,
+): UpdatableField[] {
   if (!previous) return [...fields];
   return fields.filter((field) => comparable(field, desired[field]) !== comparable(field, previous[field]));
 }
