@@ -501,6 +501,26 @@ describe('onEvent Update in place', () => {
     expect(fake.tasks.size).toBe(1);
   });
 
+  test.each<[string, Record<string, unknown>]>([
+    ['a tag-only update', { Tags: { team: 'firmware', stage: 'canary' } }],
+    ['a new description', { Description: 'Firmware 3' }],
+  ])('%s of a task whose live values the service normalised stays in place: the live task is never a reason to replace', async (_label, change) => {
+    const id = await existingTask();
+    // Schedule times come back with seconds and a zone; members with a single value are dropped.
+    const live = fake.tasks.get(id)! as Record<string, any>;
+    live.OtaSchedulingConfig = { ...live.OtaSchedulingConfig, StartTime: '2030-06-02T17:00:00Z', EndTime: '2030-06-05T17:00:00Z' };
+    live.OtaSchedulingConfig.MaintenanceWindows = [{ DurationInMinutes: 60, StartTime: 'cron(0 2 ? * SUN *)' }];
+    delete live.Protocol;
+    delete live.OtaMechanism;
+    live.Target = [thing(2), thing(1)];
+
+    const result = await onEvent(updateEvent(with_(PROPS, change), PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).not.toContain('CreateOtaTask');
+    expect(fake.tasks.size).toBe(1);
+  });
+
   test('a new TaskConfigurationId is sent alone', async () => {
     const id = await existingTask();
 
