@@ -15,6 +15,7 @@
  * - Status and each device's FuotaDeviceStatus progress on the virtual clock by the seeded outcome
  *   model: fuota-progress.ts, whose header also states the ASSUMED reading for multicast groups.
  * - Pages: MaxResults 0 or absent is the emulator's `listPageSize`; the token names its listing.
+ * - Switchable (assumptions.ts): asynchronous delete (Delete_Waiting), one task per device.
  */
 import { conflict, notFound, validationError } from './errors';
 import { FuotaProgress } from './fuota-progress';
@@ -57,6 +58,7 @@ export class FuotaService {
   }
 
   public status(task: FuotaTaskRecord): FuotaTaskStatus {
+    if (task.deletion) return 'Delete_Waiting';
     return this.progress.status(task);
   }
 
@@ -81,6 +83,8 @@ export class FuotaService {
 
   private get(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
+    this.ctx.assumptions?.fuotaDeletionPolled(task, this.ctx.state);
+    if (!this.ctx.state.fuotaTasks.has(task.id)) throw notFound('FuotaTask', task.id);
     const { LoRaWAN: loRaWAN, ...fields } = task.fields as { LoRaWAN?: object };
     const loRaWANInfo = defined({ ...loRaWAN, StartTime: task.startTime });
     return {
@@ -106,7 +110,7 @@ export class FuotaService {
 
   private delete(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
-    this.ctx.state.fuotaTasks.delete(task.id);
+    if (this.ctx.assumptions?.fuotaDeletedAtOnce(task) ?? true) this.ctx.state.fuotaTasks.delete(task.id);
     return {};
   }
 
@@ -137,6 +141,7 @@ export class FuotaService {
     const [mine, other] = kind === 'device' ? [task.wirelessDeviceIds, task.multicastGroupIds] : [task.multicastGroupIds, task.wirelessDeviceIds];
     if (known && !known.has(id)) throw notFound(resourceType, id);
     this.refuseIfStarted(task, `associated with ${resourceType} ${id}`);
+    this.ctx.assumptions?.checkHeldByOneTask(state, task, kind, id);
     if (other.length > 0) {
       throw conflict(
         `FUOTA task ${task.id} already has ${kind === 'device' ? 'multicast groups' : 'wireless devices'}; a task takes wireless devices or multicast groups, not both`,

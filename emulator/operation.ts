@@ -1,4 +1,5 @@
 /** What the router hands a service: one call with its validated input, and what the service answers. */
+import type { AssumedBehaviours } from './assumptions';
 import type { VirtualClock } from './clock';
 import type { EmulatorState } from './state';
 
@@ -18,6 +19,8 @@ export interface ServiceContext {
   readonly clock: VirtualClock;
   readonly region: string;
   readonly accountId: string;
+  /** The switchable assumptions (assumptions.ts); absent: all off. */
+  readonly assumptions?: AssumedBehaviours;
 }
 
 /** Epoch seconds, the restJson1 default for timestamps in a body. */

@@ -16,6 +16,7 @@
  * - Status, TaskProcessingDetails and ListOtaTaskExecutions progress on the virtual clock by the
  *   seeded outcome model: ota-progress.ts states the assumptions. ListOtaTaskExecutions pages by
  *   MaxResults, else by the emulator's `listPageSize` (the service's default is UNCONFIRMED).
+ * - Switchable (assumptions.ts): normalised values in GetOtaTask, unique configuration names.
  */
 import { notFound, validationError } from './errors';
 import { defined, epochSeconds, OperationInput, OperationResult, ServiceContext } from './operation';
@@ -85,11 +86,12 @@ export class OtaService {
   /** Each GetOtaTask of a task being deleted counts as one poll. */
   private get(input: OperationInput): OperationResult {
     const task = this.task(input.Identifier, { poll: true });
+    const reported = this.ctx.assumptions?.otaTaskAsReported(task.fields) ?? task.fields;
     return {
       body: defined({
         TaskId: task.id,
         TaskArn: task.arn,
-        ...task.fields,
+        ...reported,
         Status: this.status(task),
         TaskProcessingDetails: this.progress.processingDetails(task),
         CreatedAt: epochSeconds(task.createdAt),
@@ -127,6 +129,7 @@ export class OtaService {
   private createConfiguration(input: OperationInput): OperationResult {
     const { state, clock } = this.ctx;
     const id = state.tokens.resolve('OtaTaskConfiguration', input.ClientToken, 'ClientToken', input, () => {
+      this.ctx.assumptions?.checkConfigurationName(state, input.Name);
       const created = `otaconfig${state.nextSerial('OtaTaskConfiguration').toString().padStart(8, '0')}`;
       const { ClientToken: _token, ...fields } = input;
       state.otaTaskConfigurations.set(created, { id: created, createdAt: clock.now(), fields });

@@ -17,6 +17,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FuotaOutcomeOptions, FuotaDeviceOutcome, OtaExecutionOutcome, OtaOutcomeOptions, TargetPlan } from './campaign-outcomes';
+import { AssumedBehaviours, ServiceAssumptions } from './assumptions';
 import { VirtualClock } from './clock';
 import { ApiServiceName, constraintTables } from './constraint-table';
 import { errorAnswer, HttpAnswer, ServiceError, ServiceName } from './errors';
@@ -81,6 +82,8 @@ export interface ServiceEmulatorOptions {
   /** EventBridge rules that exist from the start. */
   readonly eventRules?: readonly RuleSeed[];
   readonly faults?: FaultOptions;
+  /** Behaviours no document settles, switched on for this run (assumptions.ts). Default: all off. */
+  readonly assumptions?: ServiceAssumptions;
 }
 
 /** One request as the emulator saw and answered it. */
@@ -175,7 +178,9 @@ export class ServiceEmulator {
     this.faults = new FaultInjector(options.faults, () => this.clock.now());
     if (options.knownWirelessDevices) this.state.knownWirelessDevices = new Set(options.knownWirelessDevices);
     if (options.knownMulticastGroups) this.state.knownMulticastGroups = new Set(options.knownMulticastGroups);
-    const ctx: ServiceContext = { state: this.state, clock: this.clock, region: this.region, accountId: this.accountId };
+    const ctx: ServiceContext = {
+      state: this.state, clock: this.clock, region: this.region, accountId: this.accountId, assumptions: new AssumedBehaviours(options.assumptions),
+    };
     const listPageSize = options.listPageSize ?? 10;
     if (!(Number.isInteger(listPageSize) && listPageSize >= 1)) throw new Error(`listPageSize must be a positive integer, got ${listPageSize}`);
     const fuotaProgress = new FuotaProgress(this.state, this.clock, options.fuotaOutcomes, options.multicastFuotaStatus);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FuotaDeviceOutcome, OtaExecutionOutcome, TargetPlan } from './campaign-outcomes';
 import { conflict } from './errors';
 
-/** What GetFuotaTask reports as Status; the emulator never reaches Delete_Waiting (see fuota-progress.ts). */
+/** What GetFuotaTask reports as Status: FuotaDone by the outcome model (fuota-progress.ts), Delete_Waiting only with `asyncFuotaDelete`. */
 export type FuotaTaskStatus = 'Pending' | 'FuotaSession_Waiting' | 'In_FuotaSession' | 'FuotaDone' | 'Delete_Waiting';
 
 export interface FuotaTaskRecord {
@@ -25,6 +25,8 @@ export interface FuotaTaskRecord {
   tags: { [key: string]: string };
   /** The seeded outcome of each device, fixed by StartFuotaTask (fuota-progress.ts). */
   plan?: readonly TargetPlan<FuotaDeviceOutcome>[];
+  /** Set by DeleteFuotaTask when deletion is asynchronous (assumptions.ts): the task is Delete_Waiting. */
+  deletion?: { polls: number };
 }
 
 export type OtaTaskStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS' | 'SCHEDULED';

@@ -34,7 +34,7 @@ test('acknowledgements sit on the library resources, each with a reason', () => 
   const acknowledged = resources.filter(([, r]) => r.Metadata?.cdk_nag);
   expect(acknowledged.length).toBeGreaterThan(0);
   for (const [logicalId, resource] of acknowledged) {
-    expect(logicalId).toMatch(/^CdkIotOtaTasks(FuotaProvider|OtaProvider|JobDocuments)/);
+    expect(logicalId).toMatch(/^CdkIotOtaTasks(FuotaProvider|OtaProvider|JobDocuments|FirmwareUpdateRole)/);
     for (const rule of resource.Metadata.cdk_nag.rules_to_suppress) {
       expect(rule.reason.length).toBeGreaterThan(40);
     }

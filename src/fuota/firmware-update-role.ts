@@ -1,8 +1,19 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { FIRMWARE_KEY_NAG_REASON } from '../shared/firmware-read-grant';
+import { ACKNOWLEDGED_RULES, acknowledgeNagFindings } from '../shared/nag';
 
 const ROLE_ID = 'CdkIotOtaTasksFirmwareUpdateRole';
+
+/**
+ * Acknowledges, once, the finding the read grant's via-S3 `kms:Decrypt` statement raises on the
+ * shared role's policy. Called after a grant, so the policy resource exists for cdk-nag 2's metadata.
+ */
+export function acknowledgeFirmwareRoleFindings(role: iam.Role): void {
+  if (!role.node.tryFindChild('DefaultPolicy') || role.node.metadata.some((entry) => entry.type === ACKNOWLEDGED_RULES)) return;
+  acknowledgeNagFindings(role, [{ id: 'AwsSolutions-IAM5', reason: FIRMWARE_KEY_NAG_REASON }]);
+}
 
 /**
  * The stack's shared FirmwareUpdateRole, created by the first FuotaTask that needs it, so tasks

@@ -1,12 +1,12 @@
-import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import type { Context } from 'aws-lambda';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 import { HANDLER_PHASE_ENV, HandlerPhase } from '../shared/handler-phase';
+import { iotWirelessClient } from './handler/iot-wireless-client';
 import { FuotaLifecycleContext, isComplete, onEvent } from './handler/lifecycle';
 import { ProviderEvent } from '../shared/provider-events';
 
-// Retries are done by callService, which knows this invocation's deadline.
-const client = new IoTWirelessClient({ maxAttempts: 1 });
+// Retries are done by callService, which knows this invocation's deadline; calls are bounded in time.
+const client = iotWirelessClient();
 /** Asked only when a started task would change or a value it cannot unset would be removed, to tell a stack rollback from an update. */
 const stacks = new CloudFormationStackStatus({ region: process.env.AWS_REGION! });
 

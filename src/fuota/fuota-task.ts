@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { sharedFirmwareUpdateRole } from './firmware-update-role';
+import { acknowledgeFirmwareRoleFindings, sharedFirmwareUpdateRole } from './firmware-update-role';
 import { FuotaTaskProvider } from './fuota-task-provider';
 import {
   FUOTA_FIRMWARE_MAX_BYTES,
@@ -187,6 +187,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
     const sharedRole = props.firmwareUpdateRole ? undefined : sharedFirmwareUpdateRole(this);
     this.firmwareUpdateRole = props.firmwareUpdateRole ?? sharedRole!;
     grantFirmwareRead(this.firmwareUpdateRole, image);
+    if (sharedRole) acknowledgeFirmwareRoleFindings(sharedRole);
     assertRule(this.node.path, FUOTA_TASK_RULES.firmwareUpdateImage, image.s3Uri);
 
     const provider = FuotaTaskProvider.getOrCreate(this, props.providerOptions);

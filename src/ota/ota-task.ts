@@ -24,6 +24,7 @@ import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { numberProperty } from '../shared/property-values';
+import { providerInputViolation } from '../shared/provider-input';
 import { tagViolations } from '../shared/tag-rules';
 import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
@@ -242,6 +243,14 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
       // The model wants 1 to 50 tags: no tags means no Tags property, never an empty map.
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
+
+    // The real bound on a stored document: both copies in an Update's Step Functions input.
+    this.node.addValidation({
+      validate: () => {
+        const violation = providerInputViolation(this.node.path, Stack.of(this).resolve(properties));
+        return violation ? [violation] : [];
+      },
+    });
 
     const resource = newTaskResource(this, {
       serviceToken: provider.serviceToken,

@@ -13,7 +13,7 @@ export interface NagAcknowledgement {
  * in aws-cdk-lib; written directly so it works on every aws-cdk-lib the library supports, and
  * because aws-cdk-lib 2.257's `Validations.acknowledge()` refuses ids that contain `::`).
  */
-const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
+export const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 
 /**
  * Acknowledges cdk-nag findings on every CloudFormation resource under `scope`, for both majors,

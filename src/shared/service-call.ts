@@ -50,6 +50,16 @@ export function isTransient(error: unknown): boolean {
     || /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT/.test(e?.message ?? '');
 }
 
+/**
+ * Whether a failed call may still have taken effect: no answer came (a timeout, a dropped
+ * connection) or the answer was a 5xx, which does not say whether the request was applied. A 4xx
+ * (throttling included) says the request was refused.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  const status = (unwrap(error) as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
+}
+
 /** Whether the service said the resource does not exist. */
 export function isNotFound(error: unknown): boolean {
   return serviceErrorIs(error, 'ResourceNotFoundException') || (unwrap(error) as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;

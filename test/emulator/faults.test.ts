@@ -432,7 +432,12 @@ describe('scripted lost answers', () => {
     expect(problems).toEqual([]);
     expect(result.responses.find(({ request }) => request.startsWith('create') && request.includes(operation.includes('Configuration') ? 'OtaConfig1' : 'Task1'))?.response)
       .toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_MARKER, Reason: expect.stringContaining(`${operation} failed`) });
-    expect(result.left).toHaveLength(1);
+    if (operation === 'CreateOtaTask') {
+      // The task exists at the service: the handler, not knowing, keeps the document it may read.
+      expect(result.left).toEqual([expect.stringMatching(/^OtaTask /), expect.stringMatching(/^S3 object faults-otajobdocuments\/ota-job-documents\//)]);
+    } else {
+      expect(result.left).toHaveLength(1);
+    }
   });
 
   // The retry of a StartFuotaTask whose answer was lost meets the 409 of a task already started:

@@ -26,6 +26,25 @@ function tempFile(bytes: number): string {
   return file;
 }
 
+/** The via-S3 kms:Decrypt statement of an image whose key cannot be known (the asset bucket's key included). */
+function VIA_S3_DECRYPT(bucketArn: { 'Fn::Join': unknown[] }, key?: string) {
+  const [, [arn, partition, bucket]] = bucketArn['Fn::Join'] as [string, [string, unknown, string]];
+  return {
+    Action: 'kms:Decrypt',
+    Effect: 'Allow',
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:123456789012:key/*']] },
+    Condition: {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['s3.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
+        'kms:EncryptionContext:aws:s3:arn': [
+          { 'Fn::Join': ['', [arn, partition, key ? `${bucket}/${key}` : expect.stringMatching(new RegExp(`^${bucket}/[0-9a-f]{64}\\.bin$`))]] },
+          bucketArn,
+        ],
+      },
+    },
+  };
+}
+
 describe('task resource', () => {
   test('sends every prop to the handler, numbers as strings', () => {
     const stack = newStack();
@@ -252,6 +271,7 @@ describe('firmware update role', () => {
         Resource: bucketArn,
         Condition: { StringEquals: { 's3:prefix': expect.stringMatching(/^[0-9a-f]{64}\.bin$/) } },
       },
+      VIA_S3_DECRYPT(bucketArn),
     ]);
   });
 
@@ -259,7 +279,7 @@ describe('firmware update role', () => {
     const stack = newStack();
     task(stack, {}, 'A');
     task(stack, {}, 'B');
-    expect(firstPolicyOf(stack, (stack.node.findChild('A') as FuotaTask).firmwareUpdateRole).Statement).toHaveLength(2);
+    expect(firstPolicyOf(stack, (stack.node.findChild('A') as FuotaTask).firmwareUpdateRole).Statement).toHaveLength(3);
   });
 
   test('a KMS-encrypted bucket adds kms:Decrypt on its key', () => {
@@ -279,7 +299,43 @@ describe('firmware update role', () => {
     const t = task(stack, { firmwareUpdateRole: role });
     expect(t.firmwareUpdateRole).toBe(role);
     expect(stack.node.tryFindChild('CdkIotOtaTasksFirmwareUpdateRole')).toBeUndefined();
-    expect(firstPolicyOf(stack, role).Statement.map((s: any) => s.Action)).toEqual(['s3:GetObject', ['s3:ListBucket', 's3:ListBucketVersions']]);
+    expect(firstPolicyOf(stack, role).Statement.map((s: any) => s.Action)).toEqual(['s3:GetObject', ['s3:ListBucket', 's3:ListBucketVersions'], 'kms:Decrypt']);
+  });
+
+  test('an imported bucket without a key: kms:Decrypt through S3 for this object only, and a synth warning', () => {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Images', 'my-firmware-images');
+    const t = task(stack, { firmware: FirmwareImage.fromBucket(bucket, 'fw/v2.bin') });
+    const bucketArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-firmware-images']] };
+    expect(firstPolicyOf(stack, t.firmwareUpdateRole).Statement).toContainEqual(VIA_S3_DECRYPT(bucketArn, 'fw/v2.bin'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp(
+      'The encryption of firmware image s3://my-firmware-images/fw/v2.bin cannot be known.*encryptionKey'));
+  });
+
+  test('an imported bucket with the image key passed: kms:Decrypt on that key only, no warning', () => {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Images', 'my-firmware-images');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const t = task(stack, { firmware: FirmwareImage.fromBucket(bucket, 'fw/v2.bin', { encryptionKey: key }) });
+    const statements = firstPolicyOf(stack, t.firmwareUpdateRole).Statement.filter((s: any) => s.Action === 'kms:Decrypt');
+    expect(statements).toEqual([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: 'arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab' }]);
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Task', Match.anyValue());
+  });
+
+  test('an asset image with the bootstrap key passed: kms:Decrypt on that key', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const t = task(stack, { firmware: FirmwareImage.fromAsset(FIRMWARE, { encryptionKey: key }) });
+    expect(firstPolicyOf(stack, t.firmwareUpdateRole).Statement.filter((s: any) => s.Action === 'kms:Decrypt'))
+      .toEqual([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' }]);
+  });
+
+  test('a bucket of the app without a key is known to need none: no kms statement, no warning', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Images');
+    const t = task(stack, { firmware: FirmwareImage.fromBucket(bucket, 'fw/v2.bin') });
+    expect(firstPolicyOf(stack, t.firmwareUpdateRole).Statement.map((s: any) => s.Action)).not.toContain('kms:Decrypt');
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Task', Match.anyValue());
   });
 });
 

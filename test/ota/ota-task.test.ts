@@ -195,6 +195,18 @@ describe('job document', () => {
     expect(rendered).toContain('\\"at\\":\\"2027-01-15T02:00:00.000Z\\"');
   });
 
+  test('a document under 64 KB that would not fit an update\'s Step Functions input twice, escaped, fails synth', () => {
+    // 32,000 quotes: 64,010 bytes of JSON text (under 64 KB), 128 KB once escaped into the event, 256 KB as old and new.
+    const quoted = newStack();
+    task(quoted, { jobDocument: OtaJobDocument.fromJson({ pad: '"'.repeat(32_000) }) });
+    expect(() => Template.fromStack(quoted)).toThrow(
+      /Stack\/Task: an update would hand the Provider framework a Step Functions input of about \d+ bytes .* more than the 262144 bytes StartExecution accepts/);
+    // The same size without characters to escape fits.
+    const plain = newStack();
+    task(plain, { jobDocument: OtaJobDocument.fromJson({ pad: 'x'.repeat(60_000) }) });
+    expect(() => Template.fromStack(plain)).not.toThrow();
+  });
+
   test('fromJson documents over 64 KB are refused at synth', () => {
     expect(() => task(newStack(), { jobDocument: OtaJobDocument.fromJson({ pad: 'x'.repeat(64 * 1024) }) }))
       .toThrow(/^Stack\/Task: jobDocument is 655\d\d bytes as JSON; documents stored by the library may be at most 65536 bytes/);

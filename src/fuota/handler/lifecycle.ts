@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-iot-wireless';
 import { isStarted, liveFields } from './live-task';
 import {
+  changedInProperties,
   createFuotaTaskRequest,
   fieldsToUpdate,
   fuotaStartTime,
@@ -27,7 +28,7 @@ import {
 import { StartedTaskGuard, startedTaskGuard, withoutUnclearableRemovals } from './rollback';
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
-import { pollAgain, pollingStart } from '../../shared/polling-budget';
+import { pollAgain, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
@@ -70,17 +71,15 @@ export async function onEvent(event: ProviderEvent, ctx: FuotaLifecycleContext):
  * the task's real Id.
  */
 export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<IsCompleteResponse> {
-  if (event.RequestType === 'Delete') {
-    return { IsComplete: true };
-  }
   const id = event.PhysicalResourceId!;
+  if (event.RequestType === 'Delete') return deletionFinished(event, ctx);
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
   const previous = event.RequestType === 'Update' ? previousSpec(event, ctx) : undefined;
   const guard = startedTaskGuard(new StackRollbackProbe(event.StackId, ctx), ctx.log);
   try {
     const task = await getTask(id, ctx);
     await convergeTags(task, desired, previous, ctx);
-    await convergeAssociations(task, desired, guard, ctx);
+    await convergeAssociations(task, desired, previous, guard, ctx);
     await convergeStart(task, desired, previous, guard, ctx);
     return { IsComplete: true, Data: attributes(task) };
   } catch (error) {
@@ -112,9 +111,13 @@ async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
   const probe = new StackRollbackProbe(event.StackId, ctx);
   let fields = fieldsToUpdate(live, desired, previous);
   if (fields.length > 0 && isStarted(task)) {
-    // Refused, unless this is the rollback of the update that started the task: a started task
-    // keeps the values it has, and the rollback goes on.
-    await startedTaskGuard(probe, ctx.log)(task, `change ${fields.join(', ')}`);
+    // Only what the properties changed is refused (unless this is the rollback of the update that
+    // started the task: a started task keeps the values it has, and the rollback goes on). A live
+    // value that differs from an unchanged declared one stays, so a tag-only update still works.
+    const asked = changedInProperties(fields, desired, previous);
+    const drifted = fields.filter((field) => !asked.includes(field));
+    if (drifted.length > 0) ctx.log({ taskId: id, note: `started task: live ${drifted.join(', ')} differ from the unchanged declared values; left as they are` });
+    if (asked.length > 0) await startedTaskGuard(probe, ctx.log)(task, `change ${asked.join(', ')}`);
     fields = [];
   }
   // A value IoT Wireless cannot unset is refused in a forward update, kept during a rollback.
@@ -136,7 +139,36 @@ async function onDelete(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
     if (!isNotFound(error)) throw error;
     ctx.log({ operation: 'DeleteFuotaTask', taskId: id, result: 'already gone' });
   }
-  return { PhysicalResourceId: id };
+  // isComplete waits until the task is gone (deletion may be asynchronous: Delete_Waiting).
+  return { PhysicalResourceId: id, ...pollingStart(ctx.now()) };
+}
+
+/**
+ * A deleted task may linger in `Delete_Waiting` (the IoT Wireless FUOTA status page: a task deleted
+ * in any other state shows it, and never leaves it). Until it is gone its devices or groups may
+ * still be held, so deleting them (or giving them to another task) right after could fail: the
+ * Delete completes only once GetFuotaTask answers 404. While the polling budget lasts it is polled
+ * again; once the budget is spent, a task still in `Delete_Waiting` completes with a warning (the
+ * deletion was accepted and cannot be undone, and failing the stack's Delete would not hurry it),
+ * while a task in any other status fails: the service did not take the delete.
+ */
+async function deletionFinished(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<IsCompleteResponse> {
+  const id = event.PhysicalResourceId!;
+  let status: string | undefined;
+  try {
+    status = (await getTask(id, ctx)).Status;
+  } catch (error) {
+    if (isNotFound(error)) return { IsComplete: true };
+    if (error instanceof ServiceCallError && error.transient) return pollAgain(event, ctx.now(), error.message);
+    throw error;
+  }
+  ctx.log({ taskId: id, waitingForDeletion: status });
+  const pending = `DeleteFuotaTask: task ${id} is still ${status ?? 'reported'} (not yet gone)`;
+  if (status === 'Delete_Waiting' && pollingBudgetSpent(event, ctx.now())) {
+    ctx.log({ taskId: id, warning: 'the task is still Delete_Waiting after the polling budget; the Delete completes, the task goes when IoT Wireless finishes' });
+    return { IsComplete: true };
+  }
+  return pollAgain(event, ctx.now(), pending);
 }
 
 async function convergeTags(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined, ctx: FuotaLifecycleContext) {
@@ -159,13 +191,23 @@ async function convergeTags(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, 
  * the lists) the invocation's deadline is checked; once it has passed, the rest is left to the next
  * isComplete.
  */
-async function convergeAssociations(task: GetFuotaTaskResponse, desired: FuotaTaskSpec, guard: StartedTaskGuard, ctx: FuotaLifecycleContext) {
+async function convergeAssociations(
+  task: GetFuotaTaskResponse, desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined, guard: StartedTaskGuard, ctx: FuotaLifecycleContext,
+) {
   const id = task.Id!;
   const devices = setDifference(desired.wirelessDeviceIds, await liveWirelessDevices(id, ctx));
   const groups = setDifference(desired.multicastGroupIds, await liveMulticastGroups(id, ctx));
   const changes = [...devices.add, ...devices.remove, ...groups.add, ...groups.remove];
   if (changes.length === 0) return;
   if (isStarted(task)) {
+    // A started task's live associations can drift from an unchanged declared list (a device
+    // deleted, a session ended): that is no change asked for, and it cannot be undone anyway.
+    const declaredUnchanged = previous !== undefined && sameIds(previous.wirelessDeviceIds, desired.wirelessDeviceIds)
+      && sameIds(previous.multicastGroupIds, desired.multicastGroupIds);
+    if (declaredUnchanged) {
+      ctx.log({ taskId: id, note: `started task: live associations differ from the unchanged declared list (${someOf(changes)}); left as they are` });
+      return;
+    }
     await guard(task, `change its devices or multicast groups (${someOf(changes)})`);
     return;
   }
@@ -249,6 +291,11 @@ const MAX_IDS_SHOWN = 10;
 function someOf(ids: readonly string[]): string {
   const shown = ids.slice(0, MAX_IDS_SHOWN).join(', ');
   return ids.length > MAX_IDS_SHOWN ? `${shown} and ${ids.length - MAX_IDS_SHOWN} more` : shown;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  const difference = setDifference(a, b);
+  return difference.add.length === 0 && difference.remove.length === 0;
 }
 
 function sameStart(a: FuotaTaskStartSpec, b: FuotaTaskStartSpec): boolean {

@@ -61,6 +61,19 @@ export function fieldsToUpdate(live: LiveFuotaTaskFields, desired: FuotaTaskSpec
  * An empty text field may be reported as '' or left out of GetFuotaTask: both mean "not set", so
  * neither counts as a change (which a started task would refuse) nor as something left to clear.
  */
+/**
+ * The fields among `fields` that the properties changed (previous versus desired). For a started
+ * task, which takes no change, only these are a reason to refuse: a live value that differs from an
+ * unchanged declared one is the service's doing (a value it rounded or normalised) and stays.
+ * Without readable previous properties every field counts as changed.
+ */
+export function changedInProperties(
+  fields: readonly UpdatableField[], desired: FuotaTaskSpec, previous: FuotaTaskSpec | undefined,
+): UpdatableField[] {
+  if (!previous) return [...fields];
+  return fields.filter((field) => comparable(field, desired[field]) !== comparable(field, previous[field]));
+}
+
 function comparable(field: UpdatableField, value: unknown): unknown {
   return CLEARABLE.has(field) && value === undefined ? '' : value;
 }

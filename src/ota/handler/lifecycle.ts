@@ -1,14 +1,16 @@
 import { JobDocumentStore } from './job-document-store';
 import { ManagedIntegrationsClient } from './managed-integrations-client';
 import {
-  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementReasons, s3UrlOf, tagChanges, unclearableRemovals,
+  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementConfigurationName, replacementReasons, s3UrlOf, tagChanges,
+  unclearableRemovals,
 } from './ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { keepOrRefuseRemovals } from './rollback';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
-import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
+import { providerInputViolation } from '../../shared/provider-input';
+import { callService, isNotFound, outcomeUnknown, ServiceCallError } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
 
@@ -71,6 +73,10 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
 
 async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const spec = parseOtaTaskProperties(event.ResourceProperties);
+  // Checked before anything exists: the framework starts its waiter after this answer, and an
+  // input it refuses would leave the new task behind, unknown to CloudFormation (provider-input.ts).
+  const tooLarge = providerInputViolation(`OtaTask ${event.LogicalResourceId}`, event.ResourceProperties);
+  if (tooLarge) throw new Error(tooLarge);
   const token = clientToken(event);
   const document = spec.document;
   const stored = document.kind === 'stored' ? { bucket: document.bucket, key: jobDocumentKey(token, document.content), content: document.content } : undefined;
@@ -90,8 +96,12 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     ctx.log({ operation: 'CreateOtaTask', taskId: created.TaskId });
     return { PhysicalResourceId: created.TaskId, Data: { Arn: created.TaskArn, Id: created.TaskId }, ...pollingStart(ctx.now()) };
   } catch (error) {
-    // No task exists, so the document it would have used must not stay behind either.
-    if (stored) await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
+    // Refused: no task exists, so the document it would have used must not stay behind either.
+    // Unknown outcome (no answer, or a 5xx, on the last attempt): the task may exist and read its
+    // document at any time, so the document stays (a stray object at worst, never a live task
+    // without its document).
+    if (stored && !outcomeUnknown(error)) await ctx.documents.delete(stored.bucket, stored.key).catch(() => undefined);
+    if (stored && outcomeUnknown(error)) ctx.log({ operation: 'CreateOtaTask', key: stored.key, kept: 'the create may have happened; the document stays' });
     throw error;
   }
 }
@@ -223,8 +233,11 @@ async function onConfigurationEvent(event: ProviderEvent, ctx: OtaLifecycleConte
     if (reasons.length === 0) return { PhysicalResourceId: id, Data: { Id: id } };
     ctx.log({ configurationId: id, replacing: reasons });
   }
-  const created = await call(ctx, 'CreateOtaTaskConfiguration', () => ctx.client.createOtaTaskConfiguration({ ...spec, ClientToken: clientToken(event) }));
-  ctx.log({ operation: 'CreateOtaTaskConfiguration', configurationId: created.TaskConfigurationId });
+  const token = clientToken(event);
+  // A replacement exists beside the old configuration until cleanup: it gets a name of its own.
+  const name = event.RequestType === 'Update' && spec.Name !== undefined ? replacementConfigurationName(spec.Name, token) : spec.Name;
+  const created = await call(ctx, 'CreateOtaTaskConfiguration', () => ctx.client.createOtaTaskConfiguration({ ...spec, Name: name, ClientToken: token }));
+  ctx.log({ operation: 'CreateOtaTaskConfiguration', configurationId: created.TaskConfigurationId, name });
   return { PhysicalResourceId: created.TaskConfigurationId, Data: { Id: created.TaskConfigurationId } };
 }
 

@@ -85,8 +85,37 @@ export function unclearableRemovals(
 export function configurationReplacementReasons(
   live: GetOtaTaskConfigurationResponse, desired: OtaTaskConfigurationSpec, previous: OtaTaskConfigurationSpec | undefined,
 ): string[] {
-  return (['Name', 'Description', 'PushConfig'] as const)
-    .filter((field) => fieldChanged(live[field], desired[field], previous?.[field]));
+  return (['Name', 'Description', 'PushConfig'] as const).filter((field) => {
+    // As for tasks, only what the properties changed can be a reason; the live configuration only
+    // spares work already done, so a value the service normalised never replaces one.
+    if (previous && sameValue(previous[field], desired[field])) return false;
+    if (field === 'Name' && desired.Name !== undefined) return !isNamed(live.Name, desired.Name);
+    return fieldChanged(live[field], desired[field], previous?.[field]);
+  });
+}
+
+/** `-` and 8 hex digits: what {@link replacementConfigurationName} appends. */
+const REPLACEMENT_SUFFIX_CHARS = 9;
+const MAX_CONFIGURATION_NAME_CHARS = 128;
+
+/**
+ * The name of a configuration made to replace another: the declared name with `-<8 hex digits>`
+ * derived from the request's token (the same on every retry of the request). CloudFormation creates
+ * the new configuration before it deletes the old one, so if names are unique per account (not
+ * documented either way) the declared name is still taken; a distinct one works either way. A
+ * name near the 128-character limit is shortened to make room.
+ */
+export function replacementConfigurationName(name: string, token: string): string {
+  const suffix = createHash('sha256').update(token).digest('hex').slice(0, REPLACEMENT_SUFFIX_CHARS - 1);
+  return `${name.slice(0, MAX_CONFIGURATION_NAME_CHARS - REPLACEMENT_SUFFIX_CHARS)}-${suffix}`;
+}
+
+/** Whether a live configuration carries `name`, as declared or as a replacement made it. */
+function isNamed(live: string | undefined, name: string): boolean {
+  if (live === name) return true;
+  const base = name.slice(0, MAX_CONFIGURATION_NAME_CHARS - REPLACEMENT_SUFFIX_CHARS);
+  return live !== undefined && live.length === base.length + REPLACEMENT_SUFFIX_CHARS
+    && live.startsWith(`${base}-`) && /^[0-9a-f]{8}$/.test(live.slice(base.length + 1));
 }
 
 /**

@@ -567,7 +567,8 @@ describe('failures once the task exists', () => {
     expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
 
     iot.on(DeleteFuotaTaskCommand).resolves({});
-    await expect(onEvent(deleteEvent(created.PhysicalResourceId), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(created.PhysicalResourceId), context()))
+      .resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
   });
 
@@ -765,6 +766,17 @@ describe('onEvent Update', () => {
     expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
   });
 
+  test('a tag-only update of a started task whose live value the service rounded succeeds and leaves the value', async () => {
+    // FragmentIntervalMS is "rounded to the nearest second" (API model): 1000 declared, 2000 live.
+    givenTask({ task: liveTask({ ...STARTED, FragmentIntervalMS: 2000 }) });
+
+    await expect(onEvent(updateEvent({ ...PROPS, Tags: [{ Key: 'k', Value: 'v2' }] }, PROPS), context())).resolves.toMatchObject({
+      PhysicalResourceId: TASK_ID,
+    });
+    expect(iot).not.toHaveReceivedCommand(UpdateFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ note: expect.stringContaining('live fragmentIntervalMs differ from the unchanged declared values') }));
+  });
+
   test('a refused UpdateFuotaTask surfaces the service message', async () => {
     givenTask();
     iot.on(UpdateFuotaTaskCommand).rejects(invalid('FirmwareUpdateImage must be an S3 URI'));
@@ -868,6 +880,21 @@ describe('isComplete Update', () => {
     expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
   });
 
+  test.each<[string, string[]]>([
+    ['a device deleted since', ['d1']],
+    ['the session ended and released them', []],
+  ])('a tag-only update of a started task whose live devices differ (%s) succeeds and changes no association', async (_label, live) => {
+    givenTask({ task: liveTask(STARTED), devices: live });
+
+    await expect(isComplete({ ...updateEvent({ ...PROPS, Tags: [{ Key: 'k', Value: 'v2' }] }, PROPS), ...POLLING_STAMP }, context()))
+      .resolves.toMatchObject({ IsComplete: true });
+    expect(inputs(TagResourceCommand)).toStrictEqual([{ ResourceArn: TASK_ARN, Tags: [{ Key: 'k', Value: 'v2' }] }]);
+    expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
+    expect(iot).not.toHaveReceivedCommand(StartFuotaTaskCommand);
+    expect(logs).toContainEqual(expect.objectContaining({ note: expect.stringContaining('live associations differ from the unchanged declared list') }));
+    expect(stackQueries).toEqual([]);
+  });
+
   test('the failure names the association changes it refused', async () => {
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2'] });
 
@@ -904,7 +931,7 @@ describe('Delete', () => {
   test('onEvent deletes the task by its physical id', async () => {
     iot.on(DeleteFuotaTaskCommand).resolves({});
 
-    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(sent()).toEqual(['DeleteFuotaTask']);
     expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
   });
@@ -912,7 +939,7 @@ describe('Delete', () => {
   test('a task that is already gone counts as deleted', async () => {
     iot.on(DeleteFuotaTaskCommand).rejects(notFound(`FuotaTask ${TASK_ID} not found`));
 
-    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 1);
     expect(logs).toContainEqual(expect.objectContaining({ operation: 'DeleteFuotaTask', result: 'already gone' }));
   });
@@ -928,7 +955,7 @@ describe('Delete', () => {
   test('throttling of the delete is retried', async () => {
     iot.on(DeleteFuotaTaskCommand).rejectsOnce(throttle()).resolves({});
 
-    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID });
+    await expect(onEvent(deleteEvent(), context())).resolves.toStrictEqual({ PhysicalResourceId: TASK_ID, ...POLLING_STAMP });
     expect(iot).toHaveReceivedCommandTimes(DeleteFuotaTaskCommand, 2);
   });
 
@@ -940,9 +967,39 @@ describe('Delete', () => {
     expect(inputs(DeleteFuotaTaskCommand)).toStrictEqual([{ Id: TASK_ID }]);
   });
 
-  test('isComplete for Delete is complete at once and calls nothing', async () => {
-    await expect(isComplete(deleteEvent(), context())).resolves.toStrictEqual({ IsComplete: true });
-    expect(iot).not.toHaveReceivedAnyCommand();
+  test('isComplete for Delete is complete once GetFuotaTask answers 404', async () => {
+    iot.on(GetFuotaTaskCommand).rejects(notFound(`FuotaTask ${TASK_ID} not found`));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context())).resolves.toStrictEqual({ IsComplete: true });
+    expect(sent()).toEqual(['GetFuotaTask']);
+  });
+
+  test('a task still Delete_Waiting is polled again, so its devices are free when the Delete completes', async () => {
+    iot.on(GetFuotaTaskCommand).resolves(liveTask({ Status: 'Delete_Waiting' }));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context())).resolves.toStrictEqual({ IsComplete: false });
+    expect(logs).toContainEqual(expect.objectContaining({ taskId: TASK_ID, waitingForDeletion: 'Delete_Waiting' }));
+  });
+
+  test('throttling of the wait asks to be polled again', async () => {
+    iot.on(GetFuotaTaskCommand).rejects(throttle());
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context({ deadline: NOW }))).resolves.toStrictEqual({ IsComplete: false });
+  });
+
+  test('once the polling budget is spent, a task still Delete_Waiting completes with a warning (the delete cannot be undone)', async () => {
+    iot.on(GetFuotaTaskCommand).resolves(liveTask({ Status: 'Delete_Waiting' }));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context({ now: () => NOW + 21 * MINUTE, deadline: NOW + 22 * MINUTE })))
+      .resolves.toStrictEqual({ IsComplete: true });
+    expect(logs).toContainEqual(expect.objectContaining({ taskId: TASK_ID, warning: expect.stringContaining('still Delete_Waiting') }));
+  });
+
+  test('once the polling budget is spent, a task in any other status fails the Delete: the service did not take it', async () => {
+    iot.on(GetFuotaTaskCommand).resolves(liveTask({ Status: 'Pending' }));
+
+    await expect(isComplete({ ...deleteEvent(), ...POLLING_STAMP }, context({ now: () => NOW + 21 * MINUTE, deadline: NOW + 22 * MINUTE })))
+      .rejects.toThrow(`DeleteFuotaTask: task ${TASK_ID} is still Pending (not yet gone) (not done after 21 minutes of isComplete polls`);
   });
 });
 
@@ -1042,6 +1099,8 @@ describe('a value IoT Wireless cannot unset, removed by a rollback', () => {
 
 describe('a started task while the stack rolls back', () => {
   const ROLLING_BACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
+  /** What a forward update that added device d3 deployed. */
+  const WITH_D3 = { ...PROPS, WirelessDeviceIds: ['d1', 'd2', 'd3'] };
   const warned = () => expect(logs).toContainEqual(expect.objectContaining({
     taskId: TASK_ID,
     stackStatus: ROLLING_BACK,
@@ -1112,7 +1171,8 @@ describe('a started task while the stack rolls back', () => {
     stackAnswers = [ROLLING_BACK];
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
 
-    await expect(isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context())).resolves.toMatchObject({ IsComplete: true });
+    // The forward update added d3 (and started the task); its rollback asks to remove it.
+    await expect(isComplete(updateEvent(UNSTARTED_PROPS, WITH_D3), context())).resolves.toMatchObject({ IsComplete: true });
 
     expect(iot).not.toHaveReceivedCommand(DisassociateWirelessDeviceFromFuotaTaskCommand);
     expect(iot).not.toHaveReceivedCommand(AssociateWirelessDeviceWithFuotaTaskCommand);
@@ -1137,7 +1197,7 @@ describe('a started task while the stack rolls back', () => {
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
     const rolledBack = { ...UNSTARTED_PROPS, StartTime: new Date(NOW + 60 * MINUTE).toISOString() };
 
-    await isComplete(updateEvent(rolledBack, PROPS), context());
+    await isComplete(updateEvent(rolledBack, WITH_D3), context());
 
     expect(stackQueries).toEqual([STACK_ID]);
     expect(logs.filter((entry) => entry.warning)).toHaveLength(2);
@@ -1181,7 +1241,7 @@ describe('a started task while the stack rolls back', () => {
     stackAnswers = [Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } })];
     givenTask({ task: liveTask(STARTED), devices: ['d1', 'd2', 'd3'] });
 
-    const result = await isComplete(updateEvent(UNSTARTED_PROPS, PROPS), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
+    const result = await isComplete(updateEvent(UNSTARTED_PROPS, WITH_D3), context({ ...advancingClock(5_000), deadline: NOW + 20_000 }));
 
     expect(result).toStrictEqual({ IsComplete: false });
     expect(logs).toContainEqual(expect.objectContaining({ retryLater: expect.stringContaining('DescribeStacks failed: Throttling: Rate exceeded') }));

@@ -378,6 +378,26 @@ describe('onEvent Create when a request fails', () => {
     expect(fake.objects.size).toBe(0);
   });
 
+  test.each<[string, Parameters<typeof fake.fail>[2]]>([
+    ['a 500 on every attempt', failure(500, 'InternalServerException', 'Internal failure')],
+    ['a 503 on every attempt', failure(503, 'ServiceUnavailableException', 'Unavailable')],
+  ])('a CreateOtaTask whose outcome is unknown (%s) keeps the stored document: the task may exist and read it', async (_label, answer) => {
+    fake.fail('CreateOtaTask', 'every', answer);
+
+    await expect(onEvent(createEvent(), context({ ...advancingClock(5_000), deadline: NOW + 10_000 }))).rejects.toThrow(/^CreateOtaTask failed: /);
+
+    expect(fake.operations()).not.toContain('DeleteObject');
+    expect(fake.objects.size).toBe(1);
+    expect(logs).toContainEqual(expect.objectContaining({ operation: 'CreateOtaTask', kept: expect.stringContaining('document stays') }));
+  });
+
+  test('properties too large for the framework\'s Step Functions input are refused before anything is stored or created', async () => {
+    const huge = with_(PROPS, { JobDocument: JSON.stringify({ pad: '"'.repeat(32_000) }) });
+
+    await expect(onEvent(createEvent(huge), context())).rejects.toThrow(/StartExecution accepts/);
+    expect(fake.operations()).toEqual([]);
+  });
+
   test('a refused PutObject reports the S3 error and creates no task', async () => {
     fake.fail('PutObject', 1, failure(403, 'AccessDenied', 'Access Denied'));
 
@@ -478,6 +498,26 @@ describe('onEvent Update in place', () => {
     expect(fake.calls('UpdateOtaTask')[0].url).toBe(`/ota-tasks/${id}`);
     expect(bodyOf('UpdateOtaTask')).toStrictEqual({ Description: 'Firmware 3' });
     expect(fake.tasks.get(id)!.Description).toBe('Firmware 3');
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['a tag-only update', { Tags: { team: 'firmware', stage: 'canary' } }],
+    ['a new description', { Description: 'Firmware 3' }],
+  ])('%s of a task whose live values the service normalised stays in place: the live task is never a reason to replace', async (_label, change) => {
+    const id = await existingTask();
+    // Schedule times come back with seconds and a zone; members with a single value are dropped.
+    const live = fake.tasks.get(id)! as Record<string, any>;
+    live.OtaSchedulingConfig = { ...live.OtaSchedulingConfig, StartTime: '2030-06-02T17:00:00Z', EndTime: '2030-06-05T17:00:00Z' };
+    live.OtaSchedulingConfig.MaintenanceWindows = [{ DurationInMinutes: 60, StartTime: 'cron(0 2 ? * SUN *)' }];
+    delete live.Protocol;
+    delete live.OtaMechanism;
+    live.Target = [thing(2), thing(1)];
+
+    const result = await onEvent(updateEvent(with_(PROPS, change), PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).not.toContain('CreateOtaTask');
     expect(fake.tasks.size).toBe(1);
   });
 
@@ -1157,6 +1197,44 @@ describe('task configurations', () => {
     expect(result).toStrictEqual({ PhysicalResourceId: original, Data: { Id: original } });
     expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
     expect(fake.configurations.size).toBe(2);
+  });
+
+  test.each(CHANGES)('a new configuration made for a change of %s has a name of its own, so it works if names are unique per account', async (_label, changes) => {
+    const id = await existingConfiguration();
+    const desired = with_(CONFIGURATION_PROPS, changes);
+
+    const result = await onEvent(configurationUpdate(desired, CONFIGURATION_PROPS, id), context());
+    const retried = await onEvent(configurationUpdate(desired, CONFIGURATION_PROPS, id), context());
+
+    const declared = (desired.Name as string | undefined) ?? 'Slow rollout';
+    expect(bodyOf('CreateOtaTaskConfiguration').Name).toMatch(new RegExp(`^${declared}-[0-9a-f]{8}$`));
+    expect(bodyOf('CreateOtaTaskConfiguration').Name).not.toBe(fake.configurations.get(id)!.Name);
+    // A retry of the same request names it the same, so the ClientToken still finds it.
+    expect(retried.PhysicalResourceId).toBe(result.PhysicalResourceId);
+  });
+
+  test('a configuration named by a replacement is no reason for another when the name is unchanged', async () => {
+    const id = await existingConfiguration();
+    const changed = with_(CONFIGURATION_PROPS, { Description: 'Five a minute' });
+    const replacement = (await onEvent(configurationUpdate(changed, CONFIGURATION_PROPS, id), context())).PhysicalResourceId!;
+    fake.clearJournal();
+
+    const result = await onEvent(configurationUpdate({ ...changed }, changed, replacement), context());
+
+    expect(result.PhysicalResourceId).toBe(replacement);
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
+  });
+
+  test('a value the service normalised, in a field the properties did not change, is no reason for a new configuration', async () => {
+    const id = await existingConfiguration();
+    const live = fake.configurations.get(id)! as Record<string, any>;
+    live.Description = 'ten a minute';
+    live.PushConfig.RolloutConfig.ExponentialRolloutRate.IncrementFactor = 1.50001;
+
+    const result = await onEvent(configurationUpdate({ ...CONFIGURATION_PROPS }, CONFIGURATION_PROPS, id), context());
+
+    expect(result.PhysicalResourceId).toBe(id);
+    expect(fake.operations()).toEqual(['GetOtaTaskConfiguration']);
   });
 
   test('members the service filled in are no reason for a new configuration', async () => {
