@@ -16,8 +16,8 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { FuotaOutcomeOptions, FuotaDeviceOutcome, OtaExecutionOutcome, OtaOutcomeOptions, TargetPlan } from './campaign-outcomes';
 import { AssumedBehaviours, ServiceAssumptions } from './assumptions';
+import { FuotaOutcomeOptions, FuotaDeviceOutcome, OtaExecutionOutcome, OtaOutcomeOptions, TargetPlan } from './campaign-outcomes';
 import { VirtualClock } from './clock';
 import { ApiServiceName, constraintTables } from './constraint-table';
 import { errorAnswer, HttpAnswer, ServiceError, ServiceName } from './errors';

@@ -3,9 +3,9 @@
 // would, in a fresh process like Lambda. Its Embedded Metric Format lines are what CloudWatch would
 // extract; the demo prints them as progress bars and evaluates the failure alarms' thresholds over
 // them, as CloudWatch would.
-import { readScheduledFunctions } from '../emulator/replay/template';
-import { invokeHandler } from '../emulator/replay/invoke';
 import { StackReplay } from '../emulator/replay';
+import { invokeHandler } from '../emulator/replay/invoke';
+import { readScheduledFunctions } from '../emulator/replay/template';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../emulator/server';
 import { progressLine } from '../src/cli/progress-line';
 import { TaskProgress } from '../src/monitoring/task-progress';
@@ -20,7 +20,9 @@ export interface FailureAlarm {
 }
 
 /** Runs the campaigns to their end; returns false if the monitor failed. */
-export async function runCampaigns(emulator: ServiceEmulator, replay: StackReplay, assemblyDir: string, stackName: string, alarms: FailureAlarm[]): Promise<boolean> {
+export async function runCampaigns(
+  emulator: ServiceEmulator, replay: StackReplay, assemblyDir: string, stackName: string, alarms: FailureAlarm[],
+): Promise<boolean> {
   const [monitor] = readScheduledFunctions(assemblyDir, stackName);
   if (!monitor) {
     console.log('  (the stack has no campaign monitor)');
@@ -28,15 +30,19 @@ export async function runCampaigns(emulator: ServiceEmulator, replay: StackRepla
   }
   const fn = { ...monitor, environment: { ...monitor.environment, STACK_ID: replay.stackId } as Record<string, string> };
   const env = {
-    region: emulator.region, endpoint: emulator.url, cloudFormationEndpoint: replay.cloudFormationUrl,
-    accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey, accountId: emulator.accountId,
+    region: emulator.region,
+    endpoint: emulator.url,
+    cloudFormationEndpoint: replay.cloudFormationUrl,
+    accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
+    secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
+    accountId: emulator.accountId,
   };
   const tripped = new Set<string>();
   const logicalIds = new Map([...replay.resources.entries()].map(([logicalId, resource]) => [resource.physicalId, logicalId]));
   let previous = '';
   for (let tick = 1; tick <= 48; tick++) {
     emulator.clock.advance(TICK_MS);
-    const outcome = await invokeHandler(fn, { source: 'aws.events', 'detail-type': 'Scheduled Event' }, env, `tick-${tick}`);
+    const outcome = await invokeHandler(fn, { 'source': 'aws.events', 'detail-type': 'Scheduled Event' }, env, `tick-${tick}`);
     if (!outcome.ok) {
       console.error(`  monitor tick ${tick} failed: ${outcome.errorMessage}`);
       return false;
@@ -80,8 +86,16 @@ export function failureAlarms(template: { Resources: Record<string, any> }): Fai
 /** The figures of one EMF task line, with the reasons from the lines beside it. */
 function toProgress(lines: any[]) {
   return (line: any): TaskProgress => ({
-    taskType: line.TaskType, taskId: line.TaskId, status: line.Status, finished: false, running: line.Running === 1,
-    targets: line.Targets, succeeded: line.Succeeded, failed: line.Failed, pending: line.Pending, granularity: line.Granularity,
+    taskType: line.TaskType,
+    taskId: line.TaskId,
+    status: line.Status,
+    finished: false,
+    running: line.Running === 1,
+    targets: line.Targets,
+    succeeded: line.Succeeded,
+    failed: line.Failed,
+    pending: line.Pending,
+    granularity: line.Granularity,
     failuresByReason: Object.fromEntries(lines.filter((l) => l.TaskId === line.TaskId && l.Reason).map((l) => [l.Reason, l.FailedByReason])),
   });
 }
