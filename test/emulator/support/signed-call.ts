@@ -1,31 +1,10 @@
 // Hand-signed calls to the emulator for operations no client in the repository sends yet: EventBridge
 // (awsJson1_1), the replay's CloudFormation query API (form-encoded, XML answers), and Managed
 // Integrations' ListOtaTaskExecutions (the library's ManagedIntegrationsClient has no method for it).
-import { createHash, createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { EMULATOR_CREDENTIALS } from '../../../emulator/server';
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  return ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-}
-
-/** node:crypto as the signer's hash (no extra dependency). */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  public update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  public digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
+import { VerifierSha256 } from '../../support/verifier-sha256';
 
 export interface SignedAnswer {
   readonly status: number;
@@ -46,7 +25,7 @@ export interface SignedCall {
 
 export async function signedCall(call: SignedCall): Promise<SignedAnswer> {
   const url = new URL(call.endpoint);
-  const signer = new SignatureV4({ service: call.service, region: call.region ?? 'eu-west-1', credentials: EMULATOR_CREDENTIALS, sha256: Sha256 });
+  const signer = new SignatureV4({ service: call.service, region: call.region ?? 'eu-west-1', credentials: EMULATOR_CREDENTIALS, sha256: VerifierSha256 });
   const headers: Record<string, string> = { host: url.host, ...call.headers };
   if (call.body !== undefined) headers['content-length'] = String(Buffer.byteLength(call.body));
   const signed = await signer.sign({
