@@ -5,6 +5,7 @@ import * as path from 'path';
 import { LifecycleCalls } from './api-calls';
 import { CodeSize, HandlerCode } from './handler-load';
 import { median, perTask, PerTask, SizeResult, synthesized, Variant } from './measure';
+import { DEVICE_PAGE, MonitorFigures, pages, STACK_RESOURCE_PAGE } from './monitor';
 import { Peer, PEER_NAMES } from './peers';
 import { taskLimits } from './quotas';
 
@@ -19,6 +20,7 @@ export interface BenchRun {
   readonly variants: readonly Variant[];
   readonly handlers: readonly HandlerFigures[];
   readonly lifecycles: readonly { library: LifecycleCalls; awsCustomResource: LifecycleCalls }[];
+  readonly monitor?: MonitorFigures;
   readonly runs: number;
   readonly loadRuns: number;
   readonly seconds: number;
@@ -126,8 +128,51 @@ export function renderResults(run: BenchRun): string {
     }
   }
   push('');
+  if (run.monitor) push(...monitorSection(run.monitor));
   push(`Whole run: ${int(run.seconds)} s.`, '');
   return lines.join('\n');
+}
+
+/** The campaign monitor's resources per stack and per task (undefined without both sizes). */
+export function monitorResources(monitor: MonitorFigures): { perStack: number[]; perExtraTask?: number } {
+  const added = monitor.templates.map((row) => row.withMetrics - row.without);
+  const [first, last] = [monitor.templates[0], monitor.templates[monitor.templates.length - 1]];
+  const perExtraTask = last && last.tasks > first.tasks ? (added[added.length - 1] - added[0]) / (last.tasks - first.tasks) : undefined;
+  return { perStack: added, perExtraTask };
+}
+
+function monitorSection(monitor: MonitorFigures): string[] {
+  const lines: string[] = [];
+  const push = (...more: string[]) => lines.push(...more);
+  push('## Campaign monitor', '');
+  push('One tick of the campaign monitor (`runTick`, the function\'s whole invocation) against the local service',
+    'emulator, mid-campaign: FUOTA tasks created and started through the API, their devices seeded into the',
+    'emulator\'s state (100,000 associations through the API would only measure the emulator), the virtual clock',
+    'set 45 minutes into the 60-minute session so about half the devices are done. The real IoT Wireless and',
+    'Managed Integrations clients call the emulator; a StackResourceReader fake pages the stack as',
+    `ListStackResources does (${STACK_RESOURCE_PAGE} a page), the tasks among as many resources as the synthesized stack of that`,
+    'many tasks holds with the monitor in it. Calls are the tick\'s own count (its summary\'s `apiCalls`), checked',
+    'against the emulator\'s journal plus the fake\'s pages.', '');
+  push(`The API's floor: per FUOTA task GetFuotaTask and every page of ListWirelessDevices by FuotaTaskId (1 + ⌈devices/${DEVICE_PAGE}⌉),`,
+    `per OTA task one GetOtaTask, plus every page of ListStackResources (⌈resources/${STACK_RESOURCE_PAGE}⌉). The tick's duration is wall`,
+    'time on this machine with the emulator in the same process (its work, serialization and SigV4 checks included):',
+    `median and range of ${monitor.ticksPerSize} ticks after one warm-up tick, the same clients reused as a warm Lambda would.`, '');
+  push('| FUOTA tasks | Devices each | Stack resources listed | API floor | Calls per tick | Calls by operation | Tick ms | Devices pending |');
+  push('|---|---|---|---|---|---|---|---|');
+  for (const t of monitor.ticks) {
+    const terms = `${t.tasks > 1 ? `${t.tasks} × ` : ''}(1 + ${pages(t.devices, DEVICE_PAGE)}) + ${pages(t.stackResources, STACK_RESOURCE_PAGE)}`;
+    const calls = `${int(t.apiCalls)}${t.apiCalls === t.floor ? '' : ` (**${int(t.apiCalls - t.floor)} above**)`}`;
+    push(`| ${t.tasks} | ${int(t.devices)} | ${t.stackResources} | ${int(t.floor)} = ${terms} | ${calls} | ${t.detail} | ${range(t.tickMs, (n) => dec(n))} | ${dec(t.pendingShare * 100)} % |`);
+  }
+  push('');
+  push('Resources in the template of the library\'s bench stack (outputs off) without a campaign metric, and with',
+    '`task.metricSucceeded()` called on every task, which makes the stack\'s monitor:', '');
+  push('| Tasks | Resources without | With metricSucceeded() | Added by the monitor | Types added |', '|---|---|---|---|---|');
+  for (const row of monitor.templates) push(`| ${row.tasks} | ${row.without} | ${row.withMetrics} | ${row.withMetrics - row.without} | ${row.addedTypes} |`);
+  const { perExtraTask } = monitorResources(monitor);
+  if (perExtraTask !== undefined) push('', `Per extra task the monitor adds ${dec(perExtraTask, 2)} resources.`);
+  push('');
+  return lines;
 }
 
 function machine(run: BenchRun): string[] {
@@ -213,6 +258,25 @@ function targets(run: BenchRun, of: (v: Variant) => SizeResult[]): TargetRow[] {
   if (ours && theirs) {
     const ratio = median(ours.loadMs) / median(theirs.loadMs);
     rows.push({ target: 'Handler cold load ≤ 1.2× AwsCustomResource\'s handler + its SDK', measured: `${dec(median(ours.loadMs))} vs ${dec(median(theirs.loadMs))} ms: ${dec(ratio, 2)}×`, met: ratio <= 1.2 });
+  }
+
+  if (run.monitor) {
+    const { perStack, perExtraTask } = monitorResources(run.monitor);
+    const at = `at N = ${run.monitor.templates.map((row) => row.tasks).join(', ')}`;
+    rows.push({ target: 'Resources the campaign monitor adds per stack: ≤ 6', measured: `${perStack.join(', ')} ${at}`, met: perStack.every((n) => n <= 6) });
+    if (perExtraTask !== undefined) {
+      rows.push({ target: 'Resources the campaign monitor adds per extra task: 0', measured: dec(perExtraTask, 2), met: perExtraTask === 0 });
+    }
+    const ticks = run.monitor.ticks;
+    if (ticks.length > 0) {
+      const atFloor = ticks.filter((t) => t.apiCalls === t.floor).length;
+      const largest = ticks[ticks.length - 1];
+      rows.push({
+        target: 'Campaign monitor API calls per tick: the API\'s floor',
+        measured: `${atFloor} of ${ticks.length} sizes at it; ${largest.tasks} tasks × ${int(largest.devices)} devices: ${int(largest.apiCalls)} calls, floor ${int(largest.floor)}`,
+        met: atFloor === ticks.length,
+      });
+    }
   }
   return rows;
 }

@@ -2,18 +2,21 @@
 // one run on this machine, written to bench/RESULTS.md and printed. Not part of the tests: figures
 // are reported, never asserted with a clock.
 //
-// BENCH_RUNS (default 3) sets the fresh-process runs per size; BENCH_SIZES (e.g. "1,10") the sizes.
+// BENCH_RUNS (default 3) sets the fresh-process runs per size; BENCH_SIZES (e.g. "1,10") the sizes;
+// BENCH_MONITOR_TICKS (default 5) the measured campaign monitor ticks per size.
 import * as fs from 'fs';
 import * as path from 'path';
 import { awsCustomResourceCalls, countLifecycleCalls, LifecycleCalls } from './api-calls';
 import { codeSize, coldLoadMs, HANDLERS } from './handler-load';
 import { measureSize, SizeResult, Variant } from './measure';
+import { measureMonitor } from './monitor';
 import { HandlerFigures, renderResults } from './report';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,300,450').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 15);
 const LIFECYCLE_DEVICES = [3, 10];
+const MONITOR_TICKS = Number(process.env.BENCH_MONITOR_TICKS ?? 5);
 
 export const VARIANTS: readonly Variant[] = [
   { peer: 'library', outputs: true },
@@ -46,8 +49,10 @@ async function main(): Promise<void> {
     lifecycles.push({ library: await countLifecycleCalls(devices), awsCustomResource: awsCustomResourceCalls(devices) });
   }
 
+  const monitor = await measureMonitor(MONITOR_TICKS, (line) => console.error(line));
+
   const seconds = (Date.now() - started) / 1000;
-  const markdown = renderResults({ sizes, variants: VARIANTS, handlers, lifecycles, runs: RUNS, loadRuns: LOAD_RUNS, seconds });
+  const markdown = renderResults({ sizes, variants: VARIANTS, handlers, lifecycles, monitor, runs: RUNS, loadRuns: LOAD_RUNS, seconds });
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdown);
   console.log(markdown);
 }

@@ -1,9 +1,11 @@
-// The benchmark's arithmetic: what it counts in a template and how it extrapolates quotas. The
+// The benchmark's arithmetic: what it counts in a template, how it extrapolates quotas and the
+// campaign monitor's call floor. The
 // figures themselves are measured by `npx projen bench`, never asserted here.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { perTask, SizeResult, slope } from '../../bench/measure';
+import { monitorCallFloor, pagedStackResources, pages } from '../../bench/monitor';
 import { buildBenchApp, BENCH_STACK, Peer } from '../../bench/peers';
 import { quotasCrossed, taskLimits } from '../../bench/quotas';
 import { iamCharacters, measureAssembly, TemplateMetrics } from '../../bench/template-metrics';
@@ -86,4 +88,34 @@ test('per-task synth time is the least-squares slope over every run; template fi
   expect(p.synthMs).toBeCloseTo(1);
   expect(p.metrics.templateBytes).toBe(5);
   expect([p.from, p.to]).toEqual([0, 200]);
+});
+
+test('a listing takes one page at least, then one per page size begun', () => {
+  expect([0, 1, 250, 251, 1000, 1001].map((n) => pages(n, 250))).toEqual([1, 1, 1, 2, 4, 5]);
+});
+
+test('the monitor\'s call floor: 1 + ⌈devices/250⌉ per FUOTA task, 1 per OTA task, ⌈resources/100⌉ for the stack', () => {
+  expect(monitorCallFloor({ fuotaTaskDevices: [1], otaTasks: 0, stackResources: 26 })).toBe(3);
+  expect(monitorCallFloor({ fuotaTaskDevices: [1000], otaTasks: 0, stackResources: 26 })).toBe(6);
+  expect(monitorCallFloor({ fuotaTaskDevices: Array(100).fill(100), otaTasks: 0, stackResources: 125 })).toBe(100 * 2 + 2);
+  expect(monitorCallFloor({ fuotaTaskDevices: Array(100).fill(1000), otaTasks: 0, stackResources: 125 })).toBe(100 * 5 + 2);
+  // 250 fits one page, 251 needs two; an OTA task is one GetOtaTask whatever its things.
+  expect(monitorCallFloor({ fuotaTaskDevices: [250, 251], otaTasks: 3, stackResources: 100 })).toBe(2 + 3 + 3 + 1);
+  // Nothing to read: still one ListStackResources (and an empty device listing is still one call).
+  expect(monitorCallFloor({ fuotaTaskDevices: [], otaTasks: 0, stackResources: 0 })).toBe(1);
+  expect(monitorCallFloor({ fuotaTaskDevices: [0], otaTasks: 0, stackResources: 1 })).toBe(3);
+});
+
+test('the stack reader fake pages resources 100 at a time and counts its pages', async () => {
+  const resources = Array.from({ length: 201 }, (_, i) => ({ logicalResourceId: `R${i}`, resourceType: 'AWS::IAM::Role', resourceStatus: 'CREATE_COMPLETE' }));
+  const reader = pagedStackResources(resources);
+  const seen: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await reader.resources('stack', token);
+    seen.push(...page.resources.map((r) => r.logicalResourceId));
+    token = page.nextToken;
+  } while (token);
+  expect(reader.pagesRead).toBe(3);
+  expect(seen).toEqual(resources.map((r) => r.logicalResourceId));
 });
