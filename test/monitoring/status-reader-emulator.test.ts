@@ -2,6 +2,7 @@
 // the service reports it across several pages, a task deleted under the reader, throttling retried,
 // and an OTA task's processing details, with the real SDK client and the library's signed client.
 import { AssociateWirelessDeviceWithFuotaTaskCommand, CreateFuotaTaskCommand, DeleteFuotaTaskCommand, IoTWirelessClient, StartFuotaTaskCommand } from '@aws-sdk/client-iot-wireless';
+import { FuotaDeviceOutcome } from '../../emulator/campaign-outcomes';
 import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { FUOTA_FAILURE_STATUSES, readFuotaTaskProgress, readOtaTaskProgress } from '../../src/monitoring/status';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
@@ -43,7 +44,7 @@ test('every device status, over several pages, as the service reports it at the 
   // One device per failure value and 300 successful ones: 310 devices, 2 pages of the 250 the reader asks for.
   const failing = FUOTA_FAILURE_STATUSES.map((status, i) => [`fail-${i}`, status] as const);
   const ids = [...failing.map(([id]) => id), ...Array.from({ length: 300 }, (_, i) => `ok-${i}`)];
-  const emulator = await start({ knownWirelessDevices: ids, fuotaOutcomes: { successShare: 1, script: Object.fromEntries(failing) } });
+  const emulator = await start({ knownWirelessDevices: ids, fuotaOutcomes: { successShare: 1, script: Object.fromEntries(failing) as Record<string, FuotaDeviceOutcome> } });
   const taskId = await startedTask(emulator, ids);
 
   const before = await readFuotaTaskProgress(wireless(emulator), taskId, noWait);
