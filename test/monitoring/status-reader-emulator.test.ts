@@ -44,7 +44,8 @@ test('every device status, over several pages, as the service reports it at the 
   // One device per failure value and 300 successful ones: 310 devices, 2 pages of the 250 the reader asks for.
   const failing = FUOTA_FAILURE_STATUSES.map((status, i) => [`fail-${i}`, status] as const);
   const ids = [...failing.map(([id]) => id), ...Array.from({ length: 300 }, (_, i) => `ok-${i}`)];
-  const emulator = await start({ knownWirelessDevices: ids, fuotaOutcomes: { successShare: 1, script: Object.fromEntries(failing) as Record<string, FuotaDeviceOutcome> } });
+  const script = Object.fromEntries(failing) as Record<string, FuotaDeviceOutcome>;
+  const emulator = await start({ knownWirelessDevices: ids, fuotaOutcomes: { successShare: 1, script } });
   const taskId = await startedTask(emulator, ids);
 
   const before = await readFuotaTaskProgress(wireless(emulator), taskId, noWait);
