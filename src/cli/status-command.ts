@@ -1,9 +1,9 @@
 // `cdk-iot-ota-tasks status`: one line per campaign of a deployed stack, from the same status reader
 // the campaign monitor publishes with. Exit codes: 0 fine, 1 a task's failed share is above
 // --fail-above, 2 bad usage or a stack or task that could not be read.
-import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { progressLine, tasksFailingAbove } from './progress-line';
 import { StatusOptions } from './status-options';
+import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
 import { boundedMap } from '../monitoring/handler/bounded-map';
 import { listStackTasks, StackResourceReader } from '../monitoring/handler/stack-tasks';
 import { serviceCaller } from '../monitoring/status/read-options';
@@ -58,7 +58,7 @@ function realDependencies(options: StatusOptions): StatusDependencies {
   return {
     stacks: new CloudFormationStackStatus({ region }),
     clients: {
-      wireless: new IoTWirelessClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+      wireless: iotWirelessClient({ region }),
       managedIntegrations: new ManagedIntegrationsClient({ region }),
     },
     write: (text) => process.stdout.write(text),

@@ -3,17 +3,17 @@
 // stack's ARN) and SCHEDULE_RULE_NAME (the function's own rule); the endpoints follow the usual
 // AWS_ENDPOINT_URL variables. Logs hold task ids, counts and service messages, never the event
 // or credentials.
-import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import type { Context } from 'aws-lambda';
 import { runTick } from './handler/monitor';
 import { ScheduleRule } from './handler/schedule-rule';
+import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
 import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 
 const region = process.env.AWS_REGION!;
-// Retries are done by callService, which knows this invocation's deadline; the timeouts keep one
-// hung connection from eating the whole invocation (the hand-signed clients have 10 s each).
-const wireless = new IoTWirelessClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+// The FUOTA handler's client: retries by callService, which knows this invocation's deadline, and
+// timeouts that keep one hung connection from eating the whole invocation.
+const wireless = iotWirelessClient();
 const managedIntegrations = new ManagedIntegrationsClient({ region });
 const stacks = new CloudFormationStackStatus({ region });
 const rule = new ScheduleRule({ region });
