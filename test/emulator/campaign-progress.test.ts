@@ -3,56 +3,24 @@
 // client; GetOtaTask with the library's signed ManagedIntegrationsClient and ListOtaTaskExecutions
 // hand-signed. Counts are compared with the seeded outcome model's exact shares and its plan.
 import {
-  AssociateMulticastGroupWithFuotaTaskCommand, AssociateWirelessDeviceWithFuotaTaskCommand, CreateFuotaTaskCommand, GetFuotaTaskCommand,
-  IoTWirelessClient, ListMulticastGroupsByFuotaTaskCommand, ListWirelessDevicesCommand, ListWirelessDevicesCommandInput, StartFuotaTaskCommand,
+  AssociateMulticastGroupWithFuotaTaskCommand, CreateFuotaTaskCommand, GetFuotaTaskCommand,
+  ListMulticastGroupsByFuotaTaskCommand, ListWirelessDevicesCommand, ListWirelessDevicesCommandInput, StartFuotaTaskCommand,
 } from '@aws-sdk/client-iot-wireless';
+import { CAMPAIGN_NOW, CAMPAIGN_START, useCampaignEmulators } from './support/campaign-emulator';
 import { signedCall } from './support/signed-call';
 import { FuotaOutcomeOptions, OtaOutcomeOptions } from '../../emulator/campaign-outcomes';
 import { MulticastFuotaStatusReading } from '../../emulator/fuota-progress';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
-import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
+import { ServiceEmulator } from '../../emulator/server';
 
 jest.setTimeout(30_000);
 
-const REGION = 'eu-west-1';
-const NOW = Date.parse('2030-06-01T12:00:00.000Z');
+const NOW = CAMPAIGN_NOW;
 const MINUTE = 60_000;
-const START = NOW + 30 * MINUTE;
+const START = CAMPAIGN_START;
 const devices = (n: number) => Array.from({ length: n }, (_, i) => `dev-${String(i + 1).padStart(3, '0')}`);
 const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/hub${String(n).padStart(4, '0')}`;
 
-const running: ServiceEmulator[] = [];
-const clients: IoTWirelessClient[] = [];
-
-async function start(options: ServiceEmulatorOptions = {}): Promise<ServiceEmulator> {
-  const emulator = await ServiceEmulator.start({ clockStart: NOW, ...options });
-  running.push(emulator);
-  return emulator;
-}
-
-afterEach(async () => {
-  clients.splice(0).forEach((client) => client.destroy());
-  await Promise.all(running.splice(0).map((emulator) => emulator.stop()));
-});
-
-function wireless(emulator: ServiceEmulator): IoTWirelessClient {
-  const client = new IoTWirelessClient({ region: REGION, endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
-  clients.push(client);
-  return client;
-}
-
-function managed(emulator: ServiceEmulator): ManagedIntegrationsClient {
-  return new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials: async () => ({ ...EMULATOR_CREDENTIALS }) });
-}
-
-/** A started FUOTA task of `ids`, its session starting at START. */
-async function startedFuotaTask(emulator: ServiceEmulator, ids: readonly string[]): Promise<string> {
-  const client = wireless(emulator);
-  const { Id } = await client.send(new CreateFuotaTaskCommand({ FirmwareUpdateImage: 's3://fw/v2.bin', FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw', LoRaWAN: { RfRegion: 'EU868' } }));
-  for (const id of ids) await client.send(new AssociateWirelessDeviceWithFuotaTaskCommand({ Id, WirelessDeviceId: id }));
-  await client.send(new StartFuotaTaskCommand({ Id, LoRaWAN: { StartTime: new Date(START) } }));
-  return Id!;
-}
+const { start, wireless, managed, startedFuotaTask } = useCampaignEmulators();
 
 /** Every page of ListWirelessDevices, as a monitor reads it: device id → FuotaDeviceStatus. */
 async function allDevices(emulator: ServiceEmulator, filter: ListWirelessDevicesCommandInput, maxResults?: number) {

@@ -1,42 +1,14 @@
 // The one status reader against the emulator (not mocks): every FuotaDeviceStatus value counted as
 // the service reports it across several pages, a task deleted under the reader, throttling retried,
 // and an OTA task's processing details, with the real SDK client and the library's signed client.
-import { AssociateWirelessDeviceWithFuotaTaskCommand, CreateFuotaTaskCommand, DeleteFuotaTaskCommand, IoTWirelessClient, StartFuotaTaskCommand } from '@aws-sdk/client-iot-wireless';
+import { DeleteFuotaTaskCommand } from '@aws-sdk/client-iot-wireless';
 import { FuotaDeviceOutcome } from '../../emulator/campaign-outcomes';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { FUOTA_FAILURE_STATUSES, readFuotaTaskProgress, readOtaTaskProgress } from '../../src/monitoring/status';
-import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
+import { useCampaignEmulators } from '../emulator/support/campaign-emulator';
 
 jest.setTimeout(60_000);
 
-const NOW = Date.parse('2030-06-01T12:00:00.000Z');
-const START = NOW + 30 * 60_000;
-const running: ServiceEmulator[] = [];
-const clients: IoTWirelessClient[] = [];
-
-async function start(options: ServiceEmulatorOptions): Promise<ServiceEmulator> {
-  const emulator = await ServiceEmulator.start({ clockStart: NOW, ...options });
-  running.push(emulator);
-  return emulator;
-}
-afterEach(async () => {
-  clients.splice(0).forEach((client) => client.destroy());
-  await Promise.all(running.splice(0).map((emulator) => emulator.stop()));
-});
-
-function wireless(emulator: ServiceEmulator): IoTWirelessClient {
-  const client = new IoTWirelessClient({ region: 'eu-west-1', endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
-  clients.push(client);
-  return client;
-}
-
-async function startedTask(emulator: ServiceEmulator, ids: readonly string[]): Promise<string> {
-  const client = wireless(emulator);
-  const { Id } = await client.send(new CreateFuotaTaskCommand({ FirmwareUpdateImage: 's3://fw/v2.bin', FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw', LoRaWAN: { RfRegion: 'EU868' } }));
-  for (const id of ids) await client.send(new AssociateWirelessDeviceWithFuotaTaskCommand({ Id, WirelessDeviceId: id }));
-  await client.send(new StartFuotaTaskCommand({ Id, LoRaWAN: { StartTime: new Date(START) } }));
-  return Id!;
-}
+const { start, wireless, managed, startedFuotaTask: startedTask } = useCampaignEmulators();
 
 const noWait = { sleep: async () => {}, random: () => 0 };
 
@@ -81,7 +53,7 @@ test('throttled calls are retried until they go through', async () => {
 test('an OTA task: the things per execution status from GetOtaTask alone', async () => {
   const things = [1, 2, 3, 4].map((n) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/hub000${n}`);
   const emulator = await start({ otaOutcomes: { successShare: 0.5, failureWeights: { TIMED_OUT: 1 } } });
-  const client = new ManagedIntegrationsClient({ region: 'eu-west-1', endpoint: emulator.url, credentials: async () => ({ ...EMULATOR_CREDENTIALS }) });
+  const client = managed(emulator);
   emulator.putObject('docs', 'job.json', '{}');
   const { TaskId } = await client.createOtaTask({ S3Url: 's3://docs/job.json', OtaType: 'ONE_TIME', Target: things, Protocol: 'HTTP', ClientToken: 'token-1' });
   emulator.clock.set(emulator.campaignEnd(TaskId!)!);
