@@ -135,7 +135,7 @@ export async function measureMonitorTick(size: MonitorSize, ticks: number): Prom
         stackId: STACK_ID,
         scheduleRuleName: 'Bench-campaign-monitor',
         stacks,
-        rule: { disable: async () => { throw new Error('bench: the monitor disabled its schedule mid-campaign'); } },
+        rule: { disableRule: async () => { throw new Error('bench: the monitor disabled its schedule mid-campaign'); } },
         wireless,
         managedIntegrations,
         deadline: Date.now() + 5 * MINUTE,

@@ -4,8 +4,8 @@
 // AWS_ENDPOINT_URL variables. Logs hold task ids, counts and service messages, never the event
 // or credentials.
 import type { Context } from 'aws-lambda';
+import { EventBridge } from './handler/event-bridge';
 import { runTick } from './handler/monitor';
-import { ScheduleRule } from './handler/schedule-rule';
 import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
 import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
@@ -16,7 +16,7 @@ const region = process.env.AWS_REGION!;
 const wireless = iotWirelessClient();
 const managedIntegrations = new ManagedIntegrationsClient({ region });
 const stacks = new CloudFormationStackStatus({ region });
-const rule = new ScheduleRule({ region });
+const eventBridge = new EventBridge({ region });
 
 /** Time kept back from the Lambda timeout to log the summary instead of being cut off. */
 const SAFETY_MARGIN_MS = 5_000;
@@ -26,7 +26,7 @@ export async function handler(_event: unknown, context: Context): Promise<void> 
     stackId: requiredEnv('STACK_ID'),
     scheduleRuleName: requiredEnv('SCHEDULE_RULE_NAME'),
     stacks,
-    rule,
+    rule: eventBridge,
     wireless,
     managedIntegrations,
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,

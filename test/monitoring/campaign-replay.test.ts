@@ -12,8 +12,8 @@ import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../emulator/server';
 import { ExampleStack } from '../../example/example-stack';
 import { FuotaTask } from '../../src';
 import { runStatus } from '../../src/cli/status-command';
+import { EventBridge } from '../../src/monitoring/handler/event-bridge';
 import { runTick } from '../../src/monitoring/handler/monitor';
-import { ScheduleRule } from '../../src/monitoring/handler/schedule-rule';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../../src/shared/cloudformation-stack-status';
 
@@ -50,7 +50,7 @@ function clients() {
   const credentials = async () => EMULATOR_CREDENTIALS;
   return {
     stacks: new CloudFormationStackStatus({ region: 'eu-west-1', endpoint: replay.cloudFormationUrl, credentials }),
-    rule: new ScheduleRule({ region: 'eu-west-1', endpoint, credentials }),
+    rule: new EventBridge({ region: 'eu-west-1', endpoint, credentials }),
     wireless: new IoTWirelessClient({ region: 'eu-west-1', endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 }),
     managedIntegrations: new ManagedIntegrationsClient({ region: 'eu-west-1', endpoint, credentials }),
   };

@@ -3,8 +3,8 @@
 // exactly; DisableRule goes out only when every task is finished or deleted.
 import { GetFuotaTaskCommand, IoTWirelessClient, ListWirelessDevicesCommand } from '@aws-sdk/client-iot-wireless';
 import { mockClient } from 'aws-sdk-client-mock';
+import { EventBridge } from '../../src/monitoring/handler/event-bridge';
 import { MonitorContext, runTick } from '../../src/monitoring/handler/monitor';
-import { ScheduleRule } from '../../src/monitoring/handler/schedule-rule';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../../src/shared/cloudformation-stack-status';
 import { LoopbackServer, scriptedAnswer, startLoopbackServer, stopLoopbackServers } from '../support/loopback-server';
@@ -77,7 +77,7 @@ async function services(stackPages: string[], otaTask: object): Promise<Services
     stackId: STACK_ID,
     scheduleRuleName: RULE,
     stacks: new CloudFormationStackStatus({ region: REGION, endpoint: cloudFormation.endpoint, credentials }),
-    rule: new ScheduleRule({ region: REGION, endpoint: events.endpoint, credentials }),
+    rule: new EventBridge({ region: REGION, endpoint: events.endpoint, credentials }),
     wireless: new IoTWirelessClient({ region: REGION }),
     managedIntegrations: new ManagedIntegrationsClient({ region: REGION, endpoint: managedIntegrations.endpoint, credentials }),
     deadline: NOW + 60_000,

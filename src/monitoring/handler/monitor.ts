@@ -24,7 +24,8 @@ export interface MonitorContext {
   /** The name of the monitor's own EventBridge rule (`SCHEDULE_RULE_NAME`). */
   readonly scheduleRuleName: string;
   readonly stacks: StackResourceReader;
-  readonly rule: { disable(name: string): Promise<void> };
+  /** DisableRule of the monitor's own schedule (EventBridge, ./event-bridge.ts). */
+  readonly rule: { disableRule(name: string): Promise<void> };
   readonly wireless: IoTWirelessClient;
   readonly managedIntegrations: ManagedIntegrationsClient;
   /** Epoch milliseconds after which no new service call starts. */
@@ -76,7 +77,7 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
         ? `no task in the stack: disabling the schedule ${ctx.scheduleRuleName}; the next deployment that changes a task turns it back on`
         : `every task of the stack is finished or deleted: disabling the schedule ${ctx.scheduleRuleName}; the next deployment that changes a task turns it back on`,
     }));
-    await call('DisableRule', () => ctx.rule.disable(ctx.scheduleRuleName));
+    await call('DisableRule', () => ctx.rule.disableRule(ctx.scheduleRuleName));
   }
   const summary: TickSummary = { tasks: tasks.length, published, finished, failedReads, apiCalls, ruleDisabled, durationMs: ctx.now() - started };
   ctx.writeLine(JSON.stringify({ message: 'campaign monitor tick', ...summary }));
