@@ -17,6 +17,7 @@ test('carries the IoT Wireless client and the signer, requiring no SDK from the 
   const code = fs.readFileSync(BUNDLE, 'utf8');
   expect(code).toContain('ListWirelessDevices');
   expect(code).toContain('AWSEvents.DisableRule');
+  expect(code).toContain('AWSEvents.PutEvents');
   expect(code).not.toMatch(/require\(["']@aws-sdk\/client-/);
 });
 

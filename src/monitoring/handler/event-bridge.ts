@@ -62,7 +62,7 @@ export class EventBridge {
 
   /** `DisableRule` on the default event bus; disabling a disabled rule succeeds. */
   public async disableRule(name: string): Promise<void> {
-    await this.call('DisableRule', { Name: name });
+    await this.call('AWSEvents.DisableRule', { Name: name });
   }
 
   /**
@@ -75,7 +75,7 @@ export class EventBridge {
   public async putEvents(entries: readonly EventEntry[]): Promise<string[]> {
     const ids: string[] = [];
     for (const chunk of chunks(entries)) {
-      const answer = await this.call('PutEvents', { Entries: chunk.map(wireEntry) });
+      const answer = await this.call('AWSEvents.PutEvents', { Entries: chunk.map(wireEntry) });
       const results = Array.isArray(answer.Entries) ? answer.Entries as Record<string, unknown>[] : [];
       const failedCount = Number(answer.FailedEntryCount ?? 0);
       const failedIndex = results.findIndex((result) => result?.ErrorCode !== undefined);
@@ -91,14 +91,14 @@ export class EventBridge {
     return ids;
   }
 
-  /** Signs and sends one awsJson1_1 request; the parsed answer of a 2xx, else the error as the SDK would throw it. */
-  private async call(operation: string, input: object): Promise<Record<string, unknown>> {
+  /** Signs and sends one awsJson1_1 request (`target` in full, so the bundle shows the operations it calls); the parsed answer of a 2xx, else the error as the SDK would throw it. */
+  private async call(target: string, input: object): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
     const path = this.url.pathname || '/';
     const headers: Record<string, string> = {
       'host': this.url.host,
       'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AWSEvents.${operation}`,
+      'x-amz-target': target,
       'content-length': String(Buffer.byteLength(body)),
     };
     const port = this.url.port ? Number(this.url.port) : undefined;
