@@ -1,7 +1,7 @@
 /**
  * A local emulator of the IoT Wireless FUOTA and IoT Managed Integrations OTA operations the
  * handlers and the campaign monitor call, plus the path-style S3 PutObject/DeleteObject of the
- * job-document store and EventBridge's DescribeRule/DisableRule/EnableRule, on one loopback HTTP
+ * job-document store and EventBridge's DescribeRule/DisableRule/EnableRule and PutEvents, on one loopback HTTP
  * port. Campaigns progress on the virtual clock by a seeded outcome model (campaign-outcomes.ts). Each request goes through the same steps a real endpoint takes:
  *   route (signing service + method + path) → SigV4 check → injected faults → model validation
  *   (constraint-tables.json) → service semantics (fuota-service.ts, ota-service.ts, s3-service.ts)
@@ -32,7 +32,7 @@ import { OtaService } from './ota-service';
 import { Route, route, serviceForErrors } from './routing';
 import { S3Service } from './s3-service';
 import { parseAuthorization, RawRequest, SigV4Authorization, signatureProblem } from './sigv4';
-import { EmulatorState, EventRuleRecord, FuotaTaskRecord, OtaTaskConfigurationRecord, OtaTaskRecord } from './state';
+import { EmulatorState, EventRuleRecord, FuotaTaskRecord, OtaTaskConfigurationRecord, OtaTaskRecord, PublishedEventRecord } from './state';
 
 export interface EmulatorCredentials {
   readonly accessKeyId: string;
@@ -86,6 +86,14 @@ export interface ServiceEmulatorOptions {
   readonly assumptions?: ServiceAssumptions;
 }
 
+/** Which published events `ServiceEmulator.publishedEvents` returns: those matching every member given. */
+export interface PublishedEventFilter {
+  readonly source?: string;
+  readonly detailType?: string;
+  /** A bus name (not an ARN): `default` for events that named no bus. */
+  readonly eventBusName?: string;
+}
+
 /** One request as the emulator saw and answered it. */
 export interface JournalEntry {
   /** 1-based, in the order the requests were decided. */
@@ -126,6 +134,7 @@ export interface EmulatorSnapshot {
   })[];
   readonly otaTaskConfigurations: readonly (Omit<OtaTaskConfigurationRecord, 'createdAt'> & { createdAt: string })[];
   readonly eventRules: readonly (Omit<EventRuleRecord, 'history'> & { history: { state: string; at: string }[] })[];
+  readonly publishedEvents: readonly (Omit<PublishedEventRecord, 'time' | 'at'> & { time: string; at: string })[];
   readonly s3Objects: readonly { location: string; bytes: number; contentType?: string; lastModified: string }[];
 }
 
@@ -272,6 +281,16 @@ export class ServiceEmulator {
     return this.state.eventRules.get(`${eventBusName}/${name}`);
   }
 
+  /**
+   * The events PutEvents accepted, in order (a copy), optionally only those matching `filter`: each
+   * with its bus, source, detail type, parsed detail, resources, and virtual times.
+   */
+  public publishedEvents(filter: PublishedEventFilter = {}): PublishedEventRecord[] {
+    return this.state.publishedEvents.filter((event) => (filter.source === undefined || event.source === filter.source)
+      && (filter.detailType === undefined || event.detailType === filter.detailType)
+      && (filter.eventBusName === undefined || event.eventBusName === filter.eventBusName));
+  }
+
   /** A started FUOTA task's seeded plan: each device's outcome and finishing time after the start time. */
   public fuotaPlan(taskId: string): readonly TargetPlan<FuotaDeviceOutcome>[] | undefined {
     return this.state.fuotaTasks.get(taskId)?.plan;
@@ -317,6 +336,7 @@ export class ServiceEmulator {
       eventRules: [...this.state.eventRules.values()].map((rule) => ({
         ...rule, history: rule.history.map((change) => ({ state: change.state, at: iso(change.at) })),
       })),
+      publishedEvents: this.state.publishedEvents.map((event) => ({ ...event, time: iso(event.time), at: iso(event.at) })),
       s3Objects: [...this.state.s3Objects.entries()].map(([location, object]) => ({
         location, bytes: Buffer.byteLength(object.body), contentType: object.contentType, lastModified: iso(object.lastModified),
       })),
@@ -494,7 +514,7 @@ function validationErrorType(service: ApiServiceName, operation: string): string
 }
 
 function unknownOperation(service: ServiceName, method: string, path: string): ServiceError {
-  if (service === 'events') return new ServiceError('UnknownOperationException', `The emulated EventBridge serves POST / with X-Amz-Target AWSEvents.DescribeRule, DisableRule or EnableRule, not ${method} ${path}`);
+  if (service === 'events') return new ServiceError('UnknownOperationException', `The emulated EventBridge serves POST / with X-Amz-Target AWSEvents.DescribeRule, DisableRule, EnableRule or PutEvents, not ${method} ${path}`);
   return service === 's3'
     ? new ServiceError('MethodNotAllowed', `The emulated S3 serves path-style GET, PUT and DELETE of /bucket/key, not ${method} ${path}`)
     : new ServiceError('UnknownOperationException', `No emulated ${service} operation serves ${method} ${path}`, {}, 404);

@@ -59,6 +59,23 @@ export interface EventRuleRecord {
   readonly history: { readonly state: 'ENABLED' | 'DISABLED'; readonly at: number }[];
 }
 
+/** An event EventBridge PutEvents accepted (events-service.ts), in the order accepted. */
+export interface PublishedEventRecord {
+  /** The EventId answered: a deterministic UUID-shaped serial. */
+  readonly eventId: string;
+  /** The bus name (from a name or an ARN); `default` when the entry named none. */
+  readonly eventBusName: string;
+  readonly source: string;
+  readonly detailType: string;
+  /** The entry's Detail, parsed. */
+  readonly detail: { readonly [key: string]: unknown };
+  readonly resources: readonly string[];
+  /** The event's time: the entry's Time, else when it was accepted. */
+  readonly time: number;
+  /** Virtual time at which it was accepted. */
+  readonly at: number;
+}
+
 export interface OtaTaskConfigurationRecord {
   readonly id: string;
   readonly createdAt: number;
@@ -90,6 +107,8 @@ export class EmulatorState {
   public readonly multicastGroupMembers = new Map<string, string[]>();
   /** EventBridge rules by `eventBusName/name`. */
   public readonly eventRules = new Map<string, EventRuleRecord>();
+  /** Events accepted by PutEvents, in order. */
+  public readonly publishedEvents: PublishedEventRecord[] = [];
   public readonly tokens = new IdempotencyTokens();
   private readonly counters = new Map<string, number>();
 
