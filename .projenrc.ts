@@ -90,7 +90,7 @@ for (const dir of ['example', 'emulator', 'bench', 'build-tools']) {
   });
 }
 project.eslint?.addOverride({
-  files: ['emulator/**/*.ts', 'bench/**/*.ts', 'build-tools/**/*.ts'],
+  files: ['emulator/**/*.ts', 'bench/**/*.ts', 'build-tools/**/*.ts', 'example/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
 

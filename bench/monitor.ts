@@ -55,9 +55,13 @@ export function pages(items: number, pageSize: number): number {
 /** `resources` as ListStackResources pages them: `pageSize` a page, the token the next page's index. */
 export function pagedStackResources(
   resources: readonly StackResourceSummary[], pageSize = STACK_RESOURCE_PAGE,
-): StackResourceReader & { pagesRead: number } {
+): StackResourceReader & { pagesRead: number; status(stackId: string): Promise<string> } {
   const reader = {
     pagesRead: 0,
+    // Asked only before a rollout acts; the benchmark's stacks have none.
+    async status(): Promise<string> {
+      throw new Error('bench: DescribeStacks asked, yet the stack has no rollout');
+    },
     async resources(_stackId: string, nextToken?: string) {
       reader.pagesRead++;
       const from = nextToken ? Number(nextToken) : 0;
@@ -136,6 +140,7 @@ export async function measureMonitorTick(size: MonitorSize, ticks: number): Prom
         scheduleRuleName: 'Bench-campaign-monitor',
         stacks,
         rule: { disableRule: async () => { throw new Error('bench: the monitor disabled its schedule mid-campaign'); } },
+        events: { put: async () => { throw new Error('bench: the stack has no rollout, yet the monitor published a rollout event'); } },
         wireless,
         managedIntegrations,
         deadline: Date.now() + 5 * MINUTE,

@@ -8,6 +8,7 @@ import { median, perTask, PerTask, SizeResult, synthesized, Variant } from './me
 import { DEVICE_PAGE, MonitorFigures, pages, STACK_RESOURCE_PAGE } from './monitor';
 import { Peer, PEER_NAMES } from './peers';
 import { taskLimits } from './quotas';
+import { RolloutFigures, rolloutSection } from './rollout';
 
 export interface HandlerFigures {
   readonly handler: HandlerCode;
@@ -21,6 +22,7 @@ export interface BenchRun {
   readonly handlers: readonly HandlerFigures[];
   readonly lifecycles: readonly { library: LifecycleCalls; awsCustomResource: LifecycleCalls }[];
   readonly monitor?: MonitorFigures;
+  readonly rollouts?: RolloutFigures;
   readonly runs: number;
   readonly loadRuns: number;
   readonly seconds: number;
@@ -129,6 +131,7 @@ export function renderResults(run: BenchRun): string {
   }
   push('');
   if (run.monitor) push(...monitorSection(run.monitor));
+  if (run.rollouts) push(...rolloutSection(run.rollouts));
   push(`Whole run: ${int(run.seconds)} s.`, '');
   return lines.join('\n');
 }

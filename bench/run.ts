@@ -11,6 +11,7 @@ import { codeSize, coldLoadMs, HANDLERS } from './handler-load';
 import { measureSize, SizeResult, Variant } from './measure';
 import { measureMonitor } from './monitor';
 import { HandlerFigures, renderResults } from './report';
+import { measureRollouts } from './rollout';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,300,450').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,9 +51,10 @@ async function main(): Promise<void> {
   }
 
   const monitor = await measureMonitor(MONITOR_TICKS, (line) => console.error(line));
+  const rollouts = measureRollouts();
 
   const seconds = (Date.now() - started) / 1000;
-  const markdown = renderResults({ sizes, variants: VARIANTS, handlers, lifecycles, monitor, runs: RUNS, loadRuns: LOAD_RUNS, seconds });
+  const markdown = renderResults({ sizes, variants: VARIANTS, handlers, lifecycles, monitor, rollouts, runs: RUNS, loadRuns: LOAD_RUNS, seconds });
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), markdown);
   console.log(markdown);
 }

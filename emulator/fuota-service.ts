@@ -49,6 +49,7 @@ export class FuotaService {
       case 'ListMulticastGroupsByFuotaTask': return this.listMulticastGroups(input);
       case 'TagResource': return this.tag(input);
       case 'UntagResource': return this.untag(input);
+      case 'ListTagsForResource': return { body: { Tags: Object.entries(this.taskByArn(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) } };
       default: throw new Error(`FuotaService: no handler for ${operation}`);
     }
   }

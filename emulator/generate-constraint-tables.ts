@@ -18,7 +18,7 @@ import {
 
 export const MODELS_DIR = path.resolve(__dirname, '..', '..', 'shared', 'aws-models');
 
-/** The operations src/fuota/handler, src/ota/handler and the campaign monitor (src/monitoring) call, per service (signing name). */
+/** The operations src/fuota/handler, src/ota/handler, the campaign monitor (src/monitoring) and the rollout controller (src/rollout) call, per service (signing name). */
 export const EMULATED_OPERATIONS: { readonly [name in ApiServiceName]: { readonly model: string; readonly operations: readonly string[] } } = {
   iotwireless: {
     model: 'iot-wireless.json',
@@ -26,7 +26,7 @@ export const EMULATED_OPERATIONS: { readonly [name in ApiServiceName]: { readonl
       'CreateFuotaTask', 'GetFuotaTask', 'UpdateFuotaTask', 'DeleteFuotaTask', 'StartFuotaTask',
       'AssociateWirelessDeviceWithFuotaTask', 'DisassociateWirelessDeviceFromFuotaTask',
       'AssociateMulticastGroupWithFuotaTask', 'DisassociateMulticastGroupFromFuotaTask',
-      'ListWirelessDevices', 'ListMulticastGroupsByFuotaTask', 'TagResource', 'UntagResource',
+      'ListWirelessDevices', 'ListMulticastGroupsByFuotaTask', 'TagResource', 'UntagResource', 'ListTagsForResource',
     ],
   },
   iotmanagedintegrations: {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { failureAlarms, runCampaigns } from './campaign-run';
 import { ExampleStack } from './example-stack';
+import { runRollouts } from './rollout-run';
 import { ReplayResult, StackReplay } from '../emulator/replay';
 import { EmulatorSnapshot, JournalEntry, ServiceEmulator } from '../emulator/server';
 import { FuotaTask, OtaTask } from '../src';
@@ -198,7 +199,12 @@ async function replayDeployments(): Promise<boolean> {
   }
 }
 
-replayDeployments().then((ok) => {
+replayDeployments().then(async (ok) => {
+  if (ok) {
+    console.log('');
+    ok = await runRollouts();
+    console.log(ok ? 'Rollouts complete: every wave started once, in order, after its gate or an approval; nothing left behind.' : 'Rollouts FAILED.');
+  }
   if (!ok) process.exitCode = 1;
 }, (error) => {
   console.error(error);

@@ -12,3 +12,7 @@ export * from './monitoring/campaign-alarm-options';
 export * from './monitoring/campaign-monitor';
 export * from './monitoring/campaign-task-base';
 export * from './monitoring/campaign-dashboard';
+export * from './fuota/fuota-task-settings';
+export * from './rollout/wave-gate';
+export * from './rollout/fuota-wave';
+export * from './rollout/fuota-rollout';

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks as AwsSolutionsChecksV3 } from 'cdk-nag';
 import { AwsSolutionsChecks } from 'cdk-nag-v2';
 import { ExampleStack } from '../example/example-stack';
+import { RolloutStack } from '../example/rollout-stack';
 import { FirmwareImage, FuotaTask } from '../src';
 
 function scan() {
@@ -25,6 +26,16 @@ function scan() {
 
 test('the example app has no unacknowledged AwsSolutions findings', () => {
   const { findings } = scan();
+  expect(findings.map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`)).toEqual([]);
+});
+
+test('nor has the rollout example (the monitor\'s controller statements included)', () => {
+  const app = new App();
+  const stack = new RolloutStack(app, 'RolloutExample', { env: { account: '123456789012', region: 'eu-west-1' } });
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  app.synth();
+  const annotations = Annotations.fromStack(stack);
+  const findings = [...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')), ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-'))];
   expect(findings.map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`)).toEqual([]);
 });
 
@@ -82,7 +93,9 @@ describe('cdk-nag 3', () => {
     for (const task of stack.node.findAll().filter((c): c is FuotaTask => c instanceof FuotaTask)) task.addStalledAlarm('Stalled');
   };
 
-  test.each([['the example app', example], ['a provider placed in a VPC', inVpc], ['a stack with a campaign monitor', monitored]])('%s has no findings on the library\'s resources', (_name, build) => {
+  const rollout = (app: App) => new RolloutStack(app, 'RolloutExample', { env: { account: '123456789012', region: 'eu-west-1' } });
+
+  test.each([['the example app', example], ['a provider placed in a VPC', inVpc], ['a stack with a campaign monitor', monitored], ['a stack with rollouts', rollout]])('%s has no findings on the library\'s resources', (_name, build) => {
     expect(scanV3(build)).toEqual([]);
   });
 

@@ -16,6 +16,12 @@ export interface InvocationEnvironment {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly accountId: string;
+  /**
+   * Where the handler's clock starts (epoch milliseconds; \`Date.now()\` and \`new Date()\` inside it):
+   * the emulator's virtual time, for handlers that compute times the emulator checks (the rollout
+   * controller's wave starts, 30 minutes ahead of *now*). Left out, the machine's clock.
+   */
+  readonly virtualNow?: number;
 }
 
 export type InvocationOutcome =
@@ -30,6 +36,14 @@ const chunks = [];
 process.stdin.on('data', (c) => chunks.push(c));
 process.stdin.on('end', async () => {
   const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  if (input.virtualNow !== undefined) {
+    const RealDate = Date;
+    const shift = input.virtualNow - RealDate.now();
+    globalThis.Date = class extends RealDate {
+      constructor(...args) { if (args.length === 0) super(RealDate.now() + shift); else super(...args); }
+      static now() { return RealDate.now() + shift; }
+    };
+  }
   const deadline = Date.now() + input.timeoutMs;
   const context = {
     functionName: input.functionName, awsRequestId: input.requestId, invokedFunctionArn: input.functionArn,
@@ -104,6 +118,7 @@ export function invokeHandler(
       functionName: fn.functionName,
       requestId,
       functionArn: `arn:aws:lambda:${env.region}:${env.accountId}:function:${fn.functionName}`,
+      virtualNow: env.virtualNow,
     }));
   });
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 /** The custom resource types of this library. */
 export const LIBRARY_RESOURCE_TYPES: readonly string[] = [
   'Custom::IoTWirelessFuotaTask',
+  'Custom::IoTWirelessFuotaRolloutWave',
   'Custom::IoTManagedIntegrationsOtaTask',
   'Custom::IoTManagedIntegrationsOtaTaskConfiguration',
 ];

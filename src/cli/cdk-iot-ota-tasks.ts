@@ -1,5 +1,8 @@
 // The `cdk-iot-ota-tasks` command, bundled with the AWS SDK inside (assets/cli/…): `status` prints
-// how far each campaign of a deployed stack got. Node.js 22, like the handlers.
+// how far each campaign of a deployed stack got, `approve` lets a rollout's next wave start.
+// Node.js 22, like the handlers.
+import { runApprove } from './approve-command';
+import { APPROVE_USAGE, parseApproveOptions } from './approve-options';
 import { runStatus } from './status-command';
 import { parseStatusOptions, STATUS_USAGE } from './status-options';
 
@@ -15,7 +18,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'status') {
     return runStatus(parseStatusOptions(args));
   }
-  console.error(command === undefined || command === '--help' ? STATUS_USAGE : `unknown command ${JSON.stringify(command)}\n${STATUS_USAGE}`);
+  if (command === 'approve') {
+    return runApprove(parseApproveOptions(args));
+  }
+  const usage = `${STATUS_USAGE}\n${APPROVE_USAGE}`;
+  console.error(command === undefined || command === '--help' ? usage : `unknown command ${JSON.stringify(command)}\n${usage}`);
   return command === '--help' ? 0 : 2;
 }
 

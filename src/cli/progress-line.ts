@@ -1,4 +1,4 @@
-import { TaskProgress } from '../monitoring/task-progress';
+import { TargetStatus, TaskProgress } from '../monitoring/task-progress';
 
 const BAR_WIDTH = 20;
 
@@ -25,6 +25,22 @@ export function progressLine(progress: TaskProgress, label: string): string {
     progress.status,
     reasons ? `(${reasons})` : '',
   ].filter((part) => part !== '').join('  ');
+}
+
+/** Failed targets first, then pending, then succeeded: what an operator looks for first. */
+const OUTCOME_ORDER: readonly TargetStatus['outcome'][] = ['failed', 'pending', 'succeeded'];
+
+/**
+ * The lines under a task for `status --targets`: one per target, `    <id>  <status>`, at most
+ * `limit` of them, then `    … and N more`.
+ */
+export function targetLines(targets: readonly TargetStatus[], limit: number): string[] {
+  const ordered = OUTCOME_ORDER.flatMap((outcome) => targets.filter((target) => target.outcome === outcome));
+  const shown = ordered.slice(0, limit);
+  const width = Math.max(0, ...shown.map((target) => target.targetId.length));
+  const lines = shown.map((target) => `    ${target.targetId.padEnd(width)}  ${target.status}`);
+  if (ordered.length > limit) lines.push(`    … and ${ordered.length - limit} more (--targets-limit)`);
+  return lines;
 }
 
 /** Tasks whose failed share is above `failAbove` (ratio): what makes `status --fail-above` exit 1. */

@@ -1,8 +1,10 @@
 // `cdk-iot-ota-tasks status`: one line per campaign of a deployed stack, from the same status reader
-// the campaign monitor publishes with. Exit codes: 0 fine, 1 a task's failed share is above
+// the campaign monitor publishes with; with --targets, one line per device or thing under each.
+// Exit codes: 0 fine, 1 a task's failed share is above
 // --fail-above, 2 bad usage or a stack or task that could not be read.
-import { progressLine, tasksFailingAbove } from './progress-line';
-import { StatusOptions } from './status-options';
+import { progressLine, targetLines, tasksFailingAbove } from './progress-line';
+import { rolloutLines } from './rollout-lines';
+import { DEFAULT_TARGETS_LIMIT, StatusOptions } from './status-options';
 import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
 import { boundedMap } from '../monitoring/handler/bounded-map';
 import { listStackTasks, StackResourceReader } from '../monitoring/handler/stack-tasks';
@@ -18,6 +20,8 @@ export interface StatusDependencies {
   readonly clients: TaskClients;
   readonly write: (text: string) => void;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The clock the rollout lines judge gates by (soak times, timeouts). @default Date.now */
+  readonly now?: () => number;
   /** Clears the terminal between --watch refreshes (only when writing to a terminal). */
   readonly clear?: () => void;
 }
@@ -25,12 +29,15 @@ export interface StatusDependencies {
 export async function runStatus(options: StatusOptions, dependencies?: StatusDependencies): Promise<number> {
   const deps = dependencies ?? realDependencies(options);
   for (;;) {
-    const reads = await readStack(options.stack, deps);
+    const reads = await readStack(options, deps);
     deps.clear?.();
     deps.write(`${options.stack}: ${reads.length} task${reads.length === 1 ? '' : 's'}\n`);
     for (const read of reads) {
       deps.write(`${'error' in read ? `${read.task.taskType} ${read.task.logicalId}  could not be read: ${read.error}` : progressLine(read.progress, read.task.logicalId)}\n`);
+      const targets = 'progress' in read ? read.progress.targetStatuses : undefined;
+      if (options.targets && targets) for (const line of targetLines(targets, options.targetsLimit ?? DEFAULT_TARGETS_LIMIT)) deps.write(`${line}\n`);
     }
+    for (const line of await rolloutLines(reads, deps.clients.wireless, (deps.now ?? Date.now)())) deps.write(`${line}\n`);
     const progress = reads.flatMap((read) => ('progress' in read ? [read.progress] : []));
     const done = progress.length === reads.length && progress.every((task) => task.finished);
     if (!options.watch || done) return exitCode(options, reads, progress, deps);
@@ -38,10 +45,10 @@ export async function runStatus(options: StatusOptions, dependencies?: StatusDep
   }
 }
 
-async function readStack(stack: string, deps: StatusDependencies): Promise<TaskRead[]> {
+async function readStack(options: StatusOptions, deps: StatusDependencies): Promise<TaskRead[]> {
   const call = serviceCaller();
-  const tasks = await listStackTasks(deps.stacks, stack, call);
-  return boundedMap(tasks, 5, (task) => readStackTask(task, deps.clients, {}));
+  const tasks = await listStackTasks(deps.stacks, options.stack, call);
+  return boundedMap(tasks, 5, (task) => readStackTask(task, deps.clients, { withTargets: options.targets }));
 }
 
 function exitCode(options: StatusOptions, reads: TaskRead[], progress: TaskProgress[], deps: StatusDependencies): number {

@@ -22,18 +22,17 @@ import {
   FUOTA_TASK_RULES,
   IOT_WIRELESS_LORAWAN_REGIONS,
 } from './fuota-task-rules';
+import { FuotaTaskSettings } from './fuota-task-settings';
 import { FuotaTaskStart } from './fuota-task-start';
 import { FUOTA_TASK_RESOURCE_TYPE, FuotaTaskResourceProperties } from './fuota-task.types';
-import { RfRegion } from './rf-region';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
 import { assertRule, FieldRule } from '../shared/constraints';
-import { FirmwareImage, FirmwareImageConfig } from '../shared/firmware-image';
+import { FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
 import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
-import { TaskOptions } from '../shared/task-resource-options';
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
 export interface IFuotaTask extends ICampaignTask {
@@ -51,56 +50,7 @@ export interface IFuotaTask extends ICampaignTask {
 }
 
 /** Properties of a `FuotaTask`. */
-export interface FuotaTaskProps extends TaskOptions {
-  /**
-   * The firmware image to send: a local file (`FirmwareImage.fromAsset`) or an object in your
-   * bucket (`FirmwareImage.fromBucket`). IoT Wireless accepts images of at most 1 MB.
-   */
-  readonly firmware: FirmwareImage;
-
-  /**
-   * The RF region of the devices or multicast groups the task updates.
-   * @default - none sent; IoT Wireless uses its own default
-   */
-  readonly rfRegion?: RfRegion;
-
-  /**
-   * The task's name (0 to 256 characters).
-   * @default - no name
-   */
-  readonly fuotaTaskName?: string;
-
-  /**
-   * The task's description (0 to 2048 characters).
-   * @default - no description
-   */
-  readonly description?: string;
-
-  /**
-   * Extra encoded fragments to send, as a percentage of the image's fragments (0 to 100).
-   * @default - the service's default
-   */
-  readonly redundancyPercent?: number;
-
-  /**
-   * The size of each fragment in bytes (at least 1). IoT Wireless uses it for multicast groups only.
-   * @default - the service's default
-   */
-  readonly fragmentSizeBytes?: number;
-
-  /**
-   * The interval between fragments in milliseconds, rounded by the service to whole seconds (at
-   * least 1). With participating gateways it must not exceed their transmission interval.
-   * @default - the service's default
-   */
-  readonly fragmentIntervalMs?: number;
-
-  /**
-   * The FUOTA file descriptor, base64-encoded (at most 332 characters).
-   * @default - no descriptor
-   */
-  readonly descriptor?: string;
-
+export interface FuotaTaskProps extends FuotaTaskSettings {
   /**
    * Wireless devices to update. A task takes devices or multicast groups, never both.
    * @default - no devices
@@ -119,13 +69,6 @@ export interface FuotaTaskProps extends TaskOptions {
    * @default - the task is created but not started
    */
   readonly start?: FuotaTaskStart;
-
-  /**
-   * The role IoT Wireless assumes to read the image. It is granted read access to the image and
-   * must trust `iotwireless.amazonaws.com`.
-   * @default - the stack's shared FirmwareUpdateRole, created on first use
-   */
-  readonly firmwareUpdateRole?: iam.IRole;
 }
 
 /**
@@ -152,8 +95,8 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
     class Import extends CampaignTaskBase implements IFuotaTask {
       public readonly fuotaTaskArn = arn;
       public readonly fuotaTaskId = taskId;
-      protected readonly campaignTaskId = taskId;
-      protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.fuota;
+      public readonly campaignTaskId = taskId;
+      public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.fuota;
       protected readonly monitoredHere = false;
     }
     return new Import(scope, id, { environmentFromArn: arn });
@@ -168,9 +111,9 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
 
-  protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.fuota;
+  public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.fuota;
   protected readonly monitoredHere = true;
-  protected get campaignTaskId(): string {
+  public get campaignTaskId(): string {
     return this.fuotaTaskId;
   }
 

@@ -39,3 +39,8 @@ export type FuotaTaskAttributes = {
 };
 
 export const FUOTA_TASK_RESOURCE_TYPE = 'Custom::IoTWirelessFuotaTask';
+/**
+ * A wave of a `FuotaRollout`: the same resource to the FUOTA handler, a different type so the
+ * campaign monitor finds the waves it controls in ListStackResources without reading every task's tags.
+ */
+export const FUOTA_ROLLOUT_WAVE_RESOURCE_TYPE = 'Custom::IoTWirelessFuotaRolloutWave';

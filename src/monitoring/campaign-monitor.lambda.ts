@@ -1,9 +1,12 @@
 // The campaign monitor's Lambda entry point: one function per stack, invoked by its EventBridge
-// schedule; each invocation is one tick (./handler/monitor.ts). The construct sets STACK_ID (the
-// stack's ARN) and SCHEDULE_RULE_NAME (the function's own rule); the endpoints follow the usual
-// AWS_ENDPOINT_URL variables. Logs hold task ids, counts and service messages, never the event
-// or credentials.
+// schedule; each invocation is one tick (./handler/monitor.ts), which also runs the stack's rollouts
+// (../rollout/handler/controller.ts). The construct sets STACK_ID (the
+// stack's ARN) and SCHEDULE_RULE_NAME (the function's own rule), and, when tasks were added with
+// addTask, the rule's Input that arrives here as the event (../monitor-input.ts); the endpoints
+// follow the usual AWS_ENDPOINT_URL variables. Logs hold task ids, counts and service messages,
+// never the event or credentials.
 import type { Context } from 'aws-lambda';
+import { addedTasksOf } from './handler/added-tasks';
 import { EventBridge } from './handler/event-bridge';
 import { runTick } from './handler/monitor';
 import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
@@ -21,12 +24,15 @@ const eventBridge = new EventBridge({ region });
 /** Time kept back from the Lambda timeout to log the summary instead of being cut off. */
 const SAFETY_MARGIN_MS = 5_000;
 
-export async function handler(_event: unknown, context: Context): Promise<void> {
+export async function handler(event: unknown, context: Context): Promise<void> {
   await runTick({
     stackId: requiredEnv('STACK_ID'),
     scheduleRuleName: requiredEnv('SCHEDULE_RULE_NAME'),
+    addedTasks: addedTasksOf(event),
     stacks,
     rule: eventBridge,
+    // The rollout controller's events, to the default bus (at least once: a retried call sends its entries again).
+    events: { put: async (events) => { await eventBridge.putEvents(events); } },
     wireless,
     managedIntegrations,
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,

@@ -6,8 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { CAMPAIGN_TASK_TYPES, CampaignTaskType } from './campaign-metrics';
 import { CampaignMonitorFunction } from './campaign-monitor-function';
-import { providerOptionsFingerprint } from '../shared/handler-provider';
+import type { ICampaignTask } from './campaign-task-base';
+import { AddedTask, MAX_ADDED_TASKS, MonitorInput, TASK_ID } from './monitor-input';
+import { checkProviderOptions, providerOptionsFingerprint } from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -40,6 +43,9 @@ export interface CampaignMonitorProps {
  * task has finished it disables its own schedule; the next deployment that changes a task enables
  * it again. It is made on first use: by a task's `metric…()` or alarm method, a `CampaignDashboard`,
  * or `CampaignMonitor.of(scope)`. Whatever the number of tasks it is 6 resources per stack.
+ *
+ * Tasks it cannot find in its stack (imported with `FuotaTask.fromFuotaTaskArn` or
+ * `OtaTask.fromOtaTaskArn`, or another stack's) it reads once added with `addTask`.
  */
 export class CampaignMonitor extends Construct {
   /**
@@ -64,6 +70,8 @@ export class CampaignMonitor extends Construct {
   public readonly schedule: events.Rule;
   private readonly createdBy: string;
   private readonly fingerprint: string;
+  /** Tasks added with addTask, by `<type>|<id>` (a token id by its token string). */
+  private readonly addedTasks = new Map<string, AddedTask>();
 
   private constructor(stack: Stack, id: string, createdBy: string, props: CampaignMonitorProps) {
     super(stack, id);
@@ -71,6 +79,7 @@ export class CampaignMonitor extends Construct {
     this.fingerprint = fingerprint(stack, props);
     this.interval = checkInterval(createdBy, props.interval ?? DEFAULT_INTERVAL);
     const options = props.functionOptions ?? {};
+    checkProviderOptions(this, options, 'functionOptions');
 
     // The rule has a fixed name so the function may disable it by name without a reference cycle.
     const ruleName = scheduleRuleName(stack);
@@ -106,8 +115,8 @@ export class CampaignMonitor extends Construct {
       schedule: events.Schedule.rate(this.interval),
       // Changes whenever a task of the stack changes, so that deployment's PutRule enables the
       // schedule again after the monitor disabled it once every task had finished.
-      description: Lazy.string({ produce: () => `Campaign monitor of this stack's firmware tasks (revision ${tasksRevision(stack)}); disabled by the monitor once every task has finished, enabled again by the next deployment that changes a task` }),
-      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+      description: Lazy.string({ produce: () => `Campaign monitor of this stack's firmware tasks (revision ${tasksRevision(stack, this.addedTaskList())}); disabled by the monitor once every task has finished, enabled again by the next deployment that changes a task` }),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0, event: new AddedTasksInput(() => this.addedTaskList()) })],
     });
 
     acknowledgeNagFindings(this, [
@@ -115,6 +124,77 @@ export class CampaignMonitor extends Construct {
       { id: 'AwsSolutions-IAM4', reason: 'AWSLambdaVPCAccessExecutionRole is what Lambda needs for network interfaces when the monitor runs in a VPC.' },
       { id: 'AwsSolutions-L1', reason: 'The monitor runs on Node.js 22, the runtime it is bundled and tested for.' },
     ]);
+  }
+
+  /**
+   * Has the monitor read and publish `task` too, like the stack's own tasks: for a task it cannot
+   * find in its stack, one imported with `FuotaTask.fromFuotaTaskArn` or `OtaTask.fromOtaTaskArn`
+   * or one of another stack of this app. Its id goes in the schedule's input, so a monitor takes
+   * at most 20 added tasks, all in its stack's account and region (its role reads no others). The
+   * stack's own tasks need no call: the monitor finds them itself, and adding one changes nothing;
+   * nor does adding a task twice. An added task that finished counts as finished like the others,
+   * so once every task is done the schedule turns itself off.
+   */
+  public addTask(task: ICampaignTask): void {
+    const stack = Stack.of(this);
+    if (ownsTask(stack, task)) return;
+    checkAddedTask(this.node.path, stack, task);
+    const key = `${task.campaignTaskType}|${task.campaignTaskId}`;
+    if (this.addedTasks.has(key)) return;
+    if (this.addedTasks.size >= MAX_ADDED_TASKS) {
+      throw new Error(`${this.node.path}: addTask ${task.node.path} would be added task ${MAX_ADDED_TASKS + 1}; a monitor reads at most ${MAX_ADDED_TASKS} (their ids travel in its schedule's input, which EventBridge caps at 8,192 characters): monitor the others from a stack that owns them or from another stack`);
+    }
+    this.addedTasks.set(key, { taskType: task.campaignTaskType as CampaignTaskType, taskId: task.campaignTaskId });
+  }
+
+  private addedTaskList(): AddedTask[] {
+    return [...this.addedTasks.values()];
+  }
+}
+
+/**
+ * The schedule's input: `{ addedTasks }` once a task was added, else none (the function then gets
+ * EventBridge's scheduled event). Lazy, since tasks are added after the rule is made.
+ */
+class AddedTasksInput extends events.RuleTargetInput {
+  constructor(private readonly tasks: () => AddedTask[]) {
+    super();
+  }
+
+  public bind(rule: events.IRuleRef): events.RuleTargetInputProperties {
+    const stack = Stack.of(rule);
+    return {
+      input: Lazy.string({
+        produce: () => {
+          const addedTasks = this.tasks();
+          if (addedTasks.length === 0) return undefined;
+          const input: MonitorInput = { addedTasks };
+          return stack.toJsonString(input);
+        },
+      }),
+    };
+  }
+}
+
+/** A task whose custom resource is in `stack`: ListStackResources finds it on every tick. */
+function ownsTask(stack: Stack, task: ICampaignTask): boolean {
+  return task.node.findAll().some((c) => CfnResource.isCfnResource(c) && TASK_RESOURCE_TYPES.includes(c.cfnResourceType) && Stack.of(c) === stack);
+}
+
+/** A task the monitor's function can read: a known service, a task id, its own account and region. */
+function checkAddedTask(path: string, stack: Stack, task: ICampaignTask): void {
+  const where = `${path}: addTask ${task.node.path}`;
+  const types: readonly string[] = Object.values(CAMPAIGN_TASK_TYPES);
+  if (!types.includes(task.campaignTaskType)) {
+    throw new Error(`${where}: campaignTaskType ${JSON.stringify(task.campaignTaskType)} must be ${types.join(' or ')}`);
+  }
+  const id = task.campaignTaskId;
+  if (!Token.isUnresolved(id) && !TASK_ID.test(id)) {
+    throw new Error(`${where}: campaignTaskId ${JSON.stringify(id)} must be a task id: 1 to 256 letters, digits, "-" or "_", starting with a letter or digit`);
+  }
+  for (const [field, theirs, ours] of [['account', task.env.account, stack.account], ['region', task.env.region, stack.region]] as const) {
+    if (Token.isUnresolved(theirs) || Token.isUnresolved(ours) || theirs === ours) continue;
+    throw new Error(`${where}: ${field} ${theirs} must be this stack's ${field}, ${ours}: the monitor's role reads only FuotaTask/* and ota-task/* of its own account and region, so monitor this task from a stack in ${theirs}`);
   }
 }
 
@@ -136,12 +216,14 @@ function scheduleRuleName(stack: Stack): string {
   return `${stack.stackName.slice(0, 64 - suffix.length - 9)}-${hash}${suffix}`;
 }
 
-/** A short digest of every task resource of the stack as synthesized (properties included). */
-function tasksRevision(stack: Stack): string {
+/** A short digest of every task resource of the stack as synthesized (properties included) and of the added tasks. */
+function tasksRevision(stack: Stack, added: readonly AddedTask[]): string {
   const tasks = stack.node.findAll()
     .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && TASK_RESOURCE_TYPES.includes(c.cfnResourceType))
     .map((resource) => [resource.node.path, stack.resolve((resource as unknown as { cfnProperties: unknown }).cfnProperties)]);
-  return crypto.createHash('sha256').update(JSON.stringify(tasks)).digest('hex').slice(0, 12);
+  // Without added tasks, the digest of stacks deployed before addTask existed stays the same.
+  const digested = added.length === 0 ? tasks : [tasks, stack.resolve(added)];
+  return crypto.createHash('sha256').update(JSON.stringify(digested)).digest('hex').slice(0, 12);
 }
 
 /** Read-only on the stack's own tasks where the services allow ARNs; its own stack and schedule. */

@@ -11,6 +11,13 @@ const DEFAULT_PERIOD = Duration.minutes(5);
 
 /** A FUOTA or OTA task whose campaign can be watched: its campaign metrics and alarms. */
 export interface ICampaignTask extends IResource {
+  /**
+   * The task's service, as the `TaskType` dimension of its metrics names it: `FuotaTask` or
+   * `OtaTask`. A `CampaignMonitor` reads an added task with this service's API.
+   */
+  readonly campaignTaskType: string;
+  /** The task's id, as the `TaskId` dimension of its metrics names it. */
+  readonly campaignTaskId: string;
   /** Devices (FUOTA) or things (OTA) the task targets (metric `Targets`). */
   metricTargets(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Targets that took the firmware (metric `Succeeded`). */
@@ -39,10 +46,10 @@ export interface ICampaignTask extends IResource {
  * imported task's metrics are the ones the monitor of the stack that owns it publishes.
  */
 export abstract class CampaignTaskBase extends Resource implements ICampaignTask {
-  /** The `TaskId` dimension value (the task's id). */
-  protected abstract readonly campaignTaskId: string;
-  /** The `TaskType` dimension value: `FuotaTask` or `OtaTask`. */
-  protected abstract readonly campaignTaskType: string;
+  /** The task's id, as the `TaskId` dimension of its metrics names it. */
+  public abstract readonly campaignTaskId: string;
+  /** The task's service, as the `TaskType` dimension of its metrics names it: `FuotaTask` or `OtaTask`. */
+  public abstract readonly campaignTaskType: string;
   /** Whether this stack's monitor publishes this task's metrics (false for an imported task). */
   protected abstract readonly monitoredHere: boolean;
 

@@ -1,5 +1,14 @@
 import { CampaignTaskType } from './campaign-metrics';
 
+/** One target of a task and where it is, for the `status --targets` view. */
+export interface TargetStatus {
+  /** The FUOTA wireless device id, or the OTA execution's ManagedThingId. */
+  readonly targetId: string;
+  /** The service's value verbatim: a FuotaDeviceStatus (`Initial`, `MissingFrag`…) or an OTA execution status (`QUEUED`…). */
+  readonly status: string;
+  readonly outcome: 'succeeded' | 'failed' | 'pending';
+}
+
 /**
  * How far one task got, as the one status reader (src/monitoring/status) reports it to both the
  * campaign monitor (which publishes it as metrics) and the `status` command (which prints it).
@@ -25,4 +34,14 @@ export interface TaskProgress {
    * groups and only the task status says how it ended.
    */
   readonly granularity: 'device' | 'group';
+  /** When the task's session starts or started (ISO 8601), once it has been started; FUOTA `LoRaWAN.StartTime`. */
+  readonly startTime?: string;
+  /** The task's ARN, as the service reported it (absent for a deleted task). */
+  readonly arn?: string;
+  /**
+   * Each target's status, only when the read was asked for them (`ReadOptions.withTargets`): the
+   * FUOTA devices the counts were made from, or the OTA task's executions. None for a task of
+   * multicast groups (see `granularity`) or a deleted one.
+   */
+  readonly targetStatuses?: readonly TargetStatus[];
 }

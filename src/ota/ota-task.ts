@@ -164,8 +164,8 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
     class Import extends CampaignTaskBase implements IOtaTask {
       public readonly otaTaskArn = arn;
       public readonly otaTaskId = taskId;
-      protected readonly campaignTaskId = taskId;
-      protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.ota;
+      public readonly campaignTaskId = taskId;
+      public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.ota;
       protected readonly monitoredHere = false;
     }
     return new Import(scope, id, { environmentFromArn: arn });
@@ -177,9 +177,9 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
   /** Tags applied to the task (through `Tags.of()` or directly). */
   public readonly tags: TagManager;
 
-  protected readonly campaignTaskType = CAMPAIGN_TASK_TYPES.ota;
+  public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.ota;
   protected readonly monitoredHere = true;
-  protected get campaignTaskId(): string {
+  public get campaignTaskId(): string {
     return this.otaTaskId;
   }
 

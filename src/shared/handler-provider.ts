@@ -93,8 +93,12 @@ export function buildHandlerProvider(
   return { role, serviceToken: provider.serviceToken };
 }
 
-function checkProviderOptions(scope: Construct, options: TaskProviderOptions): void {
-  const where = `${scope.node.path}: providerOptions`;
+/**
+ * Refuses options no handler function could run with; `field` names them as the user gave them
+ * (`providerOptions` of a task, `functionOptions` of the campaign monitor).
+ */
+export function checkProviderOptions(scope: Construct, options: TaskProviderOptions, field = 'providerOptions'): void {
+  const where = `${scope.node.path}: ${field}`;
   if (options.runtime && options.runtime.family !== lambda.RuntimeFamily.NODEJS) {
     throw new Error(`${where}.runtime must be a Node.js runtime (the handlers are JavaScript bundles), got ${options.runtime.name}`);
   }

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -201,7 +201,7 @@ describe('dashboard', () => {
   test('no tasks, or a task of another stack, are refused', () => {
     const { stack } = stackWithTasks();
     const other = stackWithTasks(1, 'Other');
-    expect(() => new CampaignDashboard(stack, 'Empty', { tasks: [] })).toThrow('Campaigns/Empty: tasks must name at least one task, got none');
+    expect(() => new CampaignDashboard(stack, 'Empty', { tasks: [] })).toThrow('Campaigns/Empty: tasks or rollouts must name at least one task or rollout, got none');
     const app = stack.node.root as App;
     const foreign = new Stack(app, 'Foreign', { env });
     const task = new FuotaTask(foreign, 'T', { firmware: FirmwareImage.fromBucket(s3.Bucket.fromBucketName(foreign, 'I', 'bucket-i'), 'x.bin'), wirelessDeviceIds: [DEVICE] });
@@ -212,5 +212,135 @@ describe('dashboard', () => {
   test('metrics are cloudwatch metrics users can graph themselves', () => {
     const { tasks } = stackWithTasks();
     expect(tasks[0].metricSucceeded()).toBeInstanceOf(cloudwatch.Metric);
+  });
+});
+
+describe('added tasks', () => {
+  const IMPORTED_ID = '0d2c8a6e-1f3b-4a5c-9e7d-2b4f6a8c0e1d';
+  const fuotaArn = (id: string, account = '123456789012', region = 'eu-west-1') => `arn:aws:iotwireless:${region}:${account}:FuotaTask/${id}`;
+
+  function ruleOf(stack: Stack) {
+    return (Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0] as any).Properties;
+  }
+
+  test('an imported task goes in the schedule\'s input, once however often it is added', () => {
+    const { stack } = stackWithTasks();
+    const fuota = FuotaTask.fromFuotaTaskArn(stack, 'Existing', fuotaArn(IMPORTED_ID));
+    const ota = OtaTask.fromOtaTaskArn(stack, 'ExistingOta', 'arn:aws:iotmanagedintegrations:eu-west-1:123456789012:ota-task/otatask7');
+    const monitor = CampaignMonitor.of(stack);
+    monitor.addTask(fuota);
+    monitor.addTask(fuota);
+    monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, 'SameAgain', fuotaArn(IMPORTED_ID)));
+    monitor.addTask(ota);
+    const [target] = ruleOf(stack).Targets;
+    expect(JSON.parse(target.Input)).toEqual({
+      addedTasks: [{ taskType: 'FuotaTask', taskId: IMPORTED_ID }, { taskType: 'OtaTask', taskId: 'otatask7' }],
+    });
+    expect(fuota.campaignTaskType).toBe('FuotaTask');
+    expect(ota.campaignTaskId).toBe('otatask7');
+  });
+
+  test('without added tasks the function gets the scheduled event: no Input', () => {
+    const { stack, tasks } = stackWithTasks();
+    tasks[0].metricFailed();
+    expect(ruleOf(stack).Targets[0].Input).toBeUndefined();
+  });
+
+  test('adding a task of the stack itself changes nothing: the monitor finds it in the stack', () => {
+    const { stack, tasks } = stackWithTasks(2);
+    const monitor = CampaignMonitor.of(stack);
+    const before = ruleOf(stack);
+    tasks.forEach((task) => monitor.addTask(task));
+    expect(ruleOf(stack)).toEqual(before);
+  });
+
+  test('a task of another stack of the app is added by its id, as a cross-stack reference', () => {
+    const { stack } = stackWithTasks();
+    const owner = new Stack(stack.node.root as App, 'Owner', { env });
+    const task = new FuotaTask(owner, 'T', { firmware: FirmwareImage.fromBucket(s3.Bucket.fromBucketName(owner, 'I', 'bucket-i'), 'x.bin'), wirelessDeviceIds: [DEVICE] });
+    CampaignMonitor.of(stack).addTask(task);
+    expect(JSON.stringify(ruleOf(stack).Targets[0].Input)).toContain('Fn::ImportValue');
+  });
+
+  test('adding a task changes the schedule\'s description, so the deployment enables it again', () => {
+    const description = (add: boolean) => {
+      const { stack } = stackWithTasks();
+      const monitor = CampaignMonitor.of(stack);
+      if (add) monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, 'Existing', fuotaArn(IMPORTED_ID)));
+      return ruleOf(stack).Description as string;
+    };
+    expect(description(false)).not.toBe(description(true));
+    expect(description(true)).toBe(description(true));
+  });
+
+  test('the monitor stays the same size with 0 or 100 stack tasks and some added ones', () => {
+    const monitorOf = (count: number) => {
+      const { stack } = stackWithTasks(count);
+      const monitor = CampaignMonitor.of(stack);
+      monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, 'Existing', fuotaArn(IMPORTED_ID)));
+      const template = Template.fromStack(stack).toJSON();
+      const own = Object.entries(template.Resources).filter(([id]) => id.startsWith('CdkIotOtaTasksCampaignMonitor'));
+      const fn = own.find(([, r]: any) => r.Type === 'AWS::Lambda::Function')![1] as any;
+      const policy = own.find(([, r]: any) => r.Type === 'AWS::IAM::Policy')![1] as any;
+      const rule = own.find(([, r]: any) => r.Type === 'AWS::Events::Rule')![1] as any;
+      return {
+        resources: own.length,
+        environment: fn.Properties.Environment,
+        policy: policy.Properties.PolicyDocument,
+        input: rule.Properties.Targets[0].Input,
+      };
+    };
+    expect(monitorOf(100)).toEqual(monitorOf(0));
+  });
+
+  test('at most 20 added tasks: the 21st is refused', () => {
+    const { stack } = stackWithTasks();
+    const monitor = CampaignMonitor.of(stack);
+    const id = (i: number) => `0d2c8a6e-1f3b-4a5c-9e7d-${String(i).padStart(12, '0')}`;
+    for (let i = 0; i < 20; i++) monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, `Existing${i}`, fuotaArn(id(i))));
+    monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, 'Again', fuotaArn(id(3))));
+    expect(() => monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, 'Existing20', fuotaArn(id(20))))).toThrow(
+      'Campaigns/CdkIotOtaTasksCampaignMonitor: addTask Campaigns/Existing20 would be added task 21; a monitor reads at most 20 (their ids travel in its schedule\'s input, which EventBridge caps at 8,192 characters)');
+    expect(ruleOf(stack).Targets[0].Input.length).toBeLessThan(8192);
+  });
+
+  test('20 FUOTA ids of the model\'s longest still fit EventBridge\'s 8,192-character Input', () => {
+    const { stack } = stackWithTasks();
+    const monitor = CampaignMonitor.of(stack);
+    for (let i = 0; i < 20; i++) monitor.addTask(FuotaTask.fromFuotaTaskArn(stack, `Long${i}`, fuotaArn(`${String(i).padStart(2, '0')}${'a'.repeat(254)}`)));
+    expect(ruleOf(stack).Targets[0].Input.length).toBeLessThanOrEqual(8192);
+  });
+
+  test.each([
+    ['account', fuotaArn(IMPORTED_ID, '210987654321'), 'account 210987654321 must be this stack\'s account, 123456789012: the monitor\'s role reads only FuotaTask/* and ota-task/* of its own account and region'],
+    ['region', fuotaArn(IMPORTED_ID, '123456789012', 'us-east-1'), 'region us-east-1 must be this stack\'s region, eu-west-1'],
+  ])('a task of another %s is refused', (_what, arn, message) => {
+    const { stack } = stackWithTasks();
+    expect(() => CampaignMonitor.of(stack).addTask(FuotaTask.fromFuotaTaskArn(stack, 'Foreign', arn))).toThrow(`Campaigns/CdkIotOtaTasksCampaignMonitor: addTask Campaigns/Foreign: ${message}`);
+  });
+
+  test('an ARN that is a token, or an env-agnostic stack, is let through for the handler to read', () => {
+    const app = new App();
+    const agnostic = new Stack(app, 'Agnostic');
+    CampaignMonitor.of(agnostic).addTask(FuotaTask.fromFuotaTaskArn(agnostic, 'Existing', fuotaArn(IMPORTED_ID, '210987654321', 'us-east-1')));
+    const { stack } = stackWithTasks();
+    const arn = new CfnParameter(stack, 'TaskArn').valueAsString;
+    expect(() => CampaignMonitor.of(stack).addTask(FuotaTask.fromFuotaTaskArn(stack, 'FromParameter', arn))).not.toThrow();
+    expect(JSON.stringify(ruleOf(stack).Targets[0].Input)).toContain('TaskArn');
+  });
+
+  test('a task id the handler could not read is refused', () => {
+    const { stack } = stackWithTasks();
+    const task = FuotaTask.fromFuotaTaskArn(stack, 'Odd', fuotaArn('has space'));
+    expect(() => CampaignMonitor.of(stack).addTask(task)).toThrow(
+      'Campaigns/CdkIotOtaTasksCampaignMonitor: addTask Campaigns/Odd: campaignTaskId "has space" must be a task id: 1 to 256 letters, digits, "-" or "_", starting with a letter or digit');
+  });
+});
+
+describe('function options', () => {
+  test('are checked like a task provider\'s options, named as given', () => {
+    const { stack } = stackWithTasks();
+    expect(() => CampaignMonitor.of(stack, { functionOptions: { functionNamePrefix: 'has space' } })).toThrow(
+      'Campaigns/CdkIotOtaTasksCampaignMonitor: functionOptions.functionNamePrefix must be 1 to 40 letters, digits, "-" or "_" (function names are at most 64 characters), got "has space"');
   });
 });

@@ -53,6 +53,7 @@ function clients() {
     rule: new EventBridge({ region: 'eu-west-1', endpoint, credentials }),
     wireless: new IoTWirelessClient({ region: 'eu-west-1', endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 }),
     managedIntegrations: new ManagedIntegrationsClient({ region: 'eu-west-1', endpoint, credentials }),
+    events: { put: async () => { throw new Error('the example has no rollout: no event expected'); } },
   };
 }
 

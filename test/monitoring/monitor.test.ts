@@ -3,6 +3,7 @@
 // exactly; DisableRule goes out only when every task is finished or deleted.
 import { GetFuotaTaskCommand, IoTWirelessClient, ListWirelessDevicesCommand } from '@aws-sdk/client-iot-wireless';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ADDED_TASK_LABEL, addedTasksOf } from '../../src/monitoring/handler/added-tasks';
 import { EventBridge } from '../../src/monitoring/handler/event-bridge';
 import { MonitorContext, runTick } from '../../src/monitoring/handler/monitor';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
@@ -78,6 +79,7 @@ async function services(stackPages: string[], otaTask: object): Promise<Services
     scheduleRuleName: RULE,
     stacks: new CloudFormationStackStatus({ region: REGION, endpoint: cloudFormation.endpoint, credentials }),
     rule: new EventBridge({ region: REGION, endpoint: events.endpoint, credentials }),
+    events: { put: async () => { throw new Error('no rollout here: no event expected'); } },
     wireless: new IoTWirelessClient({ region: REGION }),
     managedIntegrations: new ManagedIntegrationsClient({ region: REGION, endpoint: managedIntegrations.endpoint, credentials }),
     deadline: NOW + 60_000,
@@ -147,7 +149,7 @@ test('running tasks: one EMF line per task and one per failure reason; the sched
       FailureRatio: 0,
       Running: 1,
     },
-    { message: 'campaign monitor tick', tasks: 2, published: 2, finished: 0, failedReads: 0, apiCalls: 5, ruleDisabled: false, durationMs: 0 },
+    { message: 'campaign monitor tick', tasks: 2, published: 2, finished: 0, failedReads: 0, rollouts: 0, wavesStarted: 0, apiCalls: 5, ruleDisabled: false, durationMs: 0 },
   ]);
   // 2 pages of the stack + (GetFuotaTask + 1 page of devices) + 1 GetOtaTask.
   expect(summary.apiCalls).toBe(5);
@@ -167,7 +169,7 @@ test('every task finished or deleted: nothing is published, the tick says so and
 
   expect(s.lines.map((line) => JSON.parse(line))).toEqual([
     { message: `every task of the stack is finished or deleted: disabling the schedule ${RULE}; the next deployment that changes a task turns it back on` },
-    { message: 'campaign monitor tick', tasks: 2, published: 0, finished: 2, failedReads: 0, apiCalls: 6, ruleDisabled: true, durationMs: 0 },
+    { message: 'campaign monitor tick', tasks: 2, published: 0, finished: 2, failedReads: 0, rollouts: 0, wavesStarted: 0, apiCalls: 6, ruleDisabled: true, durationMs: 0 },
   ]);
   expect(summary.ruleDisabled).toBe(true);
   expect(s.events.requests).toHaveLength(1);
@@ -181,7 +183,9 @@ test('every task finished or deleted: nothing is published, the tick says so and
 test('a stack without tasks disables its rule at once', async () => {
   const s = await services([page([member('Role', 'AWS::IAM::Role', 'CREATE_COMPLETE', 'role-name')])], {});
   const summary = await runTick(s.ctx);
-  expect(summary).toEqual({ tasks: 0, published: 0, finished: 0, failedReads: 0, apiCalls: 2, ruleDisabled: true, durationMs: 0 });
+  expect(summary).toEqual({
+    tasks: 0, published: 0, finished: 0, failedReads: 0, rollouts: 0, wavesStarted: 0, apiCalls: 2, ruleDisabled: true, durationMs: 0,
+  });
   expect(JSON.parse(s.lines[0]).message).toMatch(/^no task in the stack: disabling the schedule/);
   expect(s.events.requests).toHaveLength(1);
 });
@@ -205,7 +209,66 @@ test('a task that cannot be read is logged, the others are published, the rule s
 
   expect(s.lines.map((line) => JSON.parse(line))).toEqual([
     { level: 'ERROR', taskType: 'FuotaTask', taskId: FUOTA, logicalId: 'Firmware', error: 'GetFuotaTask failed: AccessDeniedException: not allowed' },
-    { message: 'campaign monitor tick', tasks: 2, published: 0, finished: 1, failedReads: 1, apiCalls: 4, ruleDisabled: false, durationMs: 0 },
+    { message: 'campaign monitor tick', tasks: 2, published: 0, finished: 1, failedReads: 1, rollouts: 0, wavesStarted: 0, apiCalls: 4, ruleDisabled: false, durationMs: 0 },
   ]);
   expect(s.events.requests).toHaveLength(0);
+});
+
+describe('tasks added with addTask', () => {
+  const IMPORTED_FUOTA = 'b1b2c3d4-0000-4000-8000-0000000000aa';
+  const stackOfOne = [page([member('Ota', 'Custom::IoTManagedIntegrationsOtaTask', 'CREATE_COMPLETE', OTA)])];
+
+  test('are read and published like the stack\'s own; one already in the stack is read once', async () => {
+    iot.on(GetFuotaTaskCommand, { Id: IMPORTED_FUOTA }).resolves({ Id: IMPORTED_FUOTA, Status: 'In_FuotaSession' });
+    iot.on(ListWirelessDevicesCommand, { FuotaTaskId: IMPORTED_FUOTA }).resolves({ WirelessDeviceList: [{ Id: 'd0', FuotaDeviceStatus: 'Successful' }, { Id: 'd1', FuotaDeviceStatus: 'Initial' }] });
+    const s = await services(stackOfOne, { TaskId: OTA, Status: 'IN_PROGRESS', TaskProcessingDetails: { numberOfQueuedThings: 1 } });
+
+    const summary = await runTick({ ...s.ctx, addedTasks: [{ taskType: 'FuotaTask', taskId: IMPORTED_FUOTA }, { taskType: 'OtaTask', taskId: OTA }] });
+
+    const documents = s.lines.map((line) => JSON.parse(line));
+    expect(documents.filter((d) => d._aws).map((d) => [d.TaskType, d.TaskId, d.Targets, d.Succeeded, d.Pending])).toEqual([
+      ['OtaTask', OTA, 1, 0, 1],
+      ['FuotaTask', IMPORTED_FUOTA, 2, 1, 1],
+    ]);
+    expect(summary).toMatchObject({ tasks: 2, published: 2, ruleDisabled: false });
+    expect(s.managedIntegrations.requests).toHaveLength(1);
+  });
+
+  test('an added task that finished counts as finished: the rule goes off once the stack\'s are too', async () => {
+    iot.on(GetFuotaTaskCommand, { Id: IMPORTED_FUOTA }).resolves({ Id: IMPORTED_FUOTA, Status: 'FuotaDone' });
+    iot.on(ListWirelessDevicesCommand).resolves({ WirelessDeviceList: [{ Id: 'd0', FuotaDeviceStatus: 'Successful' }] });
+    const s = await services(stackOfOne, { TaskId: OTA, Status: 'COMPLETED' });
+
+    const summary = await runTick({ ...s.ctx, addedTasks: [{ taskType: 'FuotaTask', taskId: IMPORTED_FUOTA }] });
+
+    expect(summary).toMatchObject({ tasks: 2, published: 0, finished: 2, ruleDisabled: true });
+    expect(s.events.requests).toHaveLength(1);
+  });
+
+  test('an added task still running keeps the rule on; one that cannot be read is logged as added', async () => {
+    iot.on(GetFuotaTaskCommand).rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    const s = await services(stackOfOne, { TaskId: OTA, Status: 'COMPLETED' });
+
+    await expect(runTick({ ...s.ctx, addedTasks: [{ taskType: 'FuotaTask', taskId: IMPORTED_FUOTA }] })).rejects.toThrow('1 of 2 tasks could not be read');
+
+    expect(JSON.parse(s.lines[0])).toEqual({ level: 'ERROR', taskType: 'FuotaTask', taskId: IMPORTED_FUOTA, logicalId: ADDED_TASK_LABEL, error: 'GetFuotaTask failed: AccessDeniedException: not allowed' });
+    expect(s.events.requests).toHaveLength(0);
+  });
+});
+
+describe('the event', () => {
+  test('a scheduled event without Input adds nothing; the Input the construct writes adds its tasks', () => {
+    expect(addedTasksOf({ 'version': '0', 'detail-type': 'Scheduled Event', 'source': 'aws.events', 'detail': {} })).toEqual([]);
+    expect(addedTasksOf(undefined)).toEqual([]);
+    expect(addedTasksOf({ addedTasks: [{ taskType: 'OtaTask', taskId: 'otatask7' }] })).toEqual([{ taskType: 'OtaTask', taskId: 'otatask7' }]);
+  });
+
+  test.each([
+    ['not a list', { addedTasks: 'x' }, /addedTasks must be a list of at most 20 tasks, got "x"/],
+    ['21 tasks', { addedTasks: Array.from({ length: 21 }, () => ({ taskType: 'OtaTask', taskId: 'a' })) }, /at most 20 tasks/],
+    ['another task type', { addedTasks: [{ taskType: 'Job', taskId: 'a' }] }, /addedTasks\[0\] must be \{"taskType": "FuotaTask" or "OtaTask", "taskId": a task id\}, got \{"taskType":"Job","taskId":"a"\}/],
+    ['no task id', { addedTasks: [{ taskType: 'OtaTask', taskId: 'a:b' }] }, /addedTasks\[0\] must be/],
+  ])('an Input the construct would not write fails the tick: %s', (_case, event, message) => {
+    expect(() => addedTasksOf(event)).toThrow(message);
+  });
 });

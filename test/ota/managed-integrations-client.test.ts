@@ -8,6 +8,7 @@ import {
   CreateOtaTaskRequest,
   GetOtaTaskConfigurationResponse,
   GetOtaTaskResponse,
+  ListOtaTaskExecutionsResponse,
   ManagedIntegrationsClient,
   ManagedIntegrationsClientOptions,
   ManagedIntegrationsServiceError,
@@ -176,6 +177,17 @@ const getOtaTaskOutput: GetOtaTaskResponse = {
   Tags: { team: 'firmware' },
 };
 
+const listExecutionsOutput: ListOtaTaskExecutionsResponse = {
+  ExecutionSummaries: [
+    {
+      ManagedThingId: 'thing1',
+      TaskExecutionSummary: { ExecutionNumber: 1, QueuedAt: 1_906_545_600, StartedAt: 1_906_545_660, LastUpdatedAt: 1_906_545_720, RetryAttempt: 0, Status: 'SUCCEEDED' },
+    },
+    { ManagedThingId: 'thing2', TaskExecutionSummary: { ExecutionNumber: 1, QueuedAt: 1_906_545_600, Status: 'QUEUED' } },
+  ],
+  NextToken: 'page2',
+};
+
 const createConfigurationInput: CreateOtaTaskConfigurationRequest = {
   Name: 'Slow rollout',
   Description: 'One device a minute',
@@ -229,6 +241,22 @@ const operations: OperationCase[] = [
     url: '/ota-tasks/abc123',
     answer: { status: 200, body: getOtaTaskOutput },
     result: getOtaTaskOutput,
+  },
+  {
+    operation: 'ListOtaTaskExecutions',
+    call: (c) => c.listOtaTaskExecutions({ Identifier: TASK_ID }),
+    method: 'GET',
+    url: '/ota-tasks/abc123/devices',
+    answer: { status: 200, body: listExecutionsOutput },
+    result: listExecutionsOutput,
+  },
+  {
+    operation: 'ListOtaTaskExecutions (a later page)',
+    call: (c) => c.listOtaTaskExecutions({ Identifier: TASK_ID, NextToken: 'a+b/c=', MaxResults: 1000 }),
+    method: 'GET',
+    url: '/ota-tasks/abc123/devices?NextToken=a%2Bb%2Fc%3D&MaxResults=1000',
+    answer: { status: 200, body: { ExecutionSummaries: [] } },
+    result: { ExecutionSummaries: [] },
   },
   {
     operation: 'UpdateOtaTask',

@@ -10,7 +10,6 @@ import {
   IoTWirelessClient,
   ListMulticastGroupsByFuotaTaskCommand,
   ListWirelessDevicesCommand,
-  StartFuotaTaskCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateFuotaTaskCommand,
@@ -26,11 +25,12 @@ import {
   updateFuotaTaskRequest,
 } from './requests';
 import { StartedTaskGuard, startedTaskGuard, withoutUnclearableRemovals } from './rollback';
+import { startFuotaTaskOnce } from './start-task';
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
-import { callService, isNotFound, ServiceCallError, serviceErrorIs } from '../../shared/service-call';
+import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
 import { FuotaTaskAttributes } from '../fuota-task.types';
 
@@ -273,15 +273,11 @@ async function convergeStart(
   if (!start) return;
   const startTime = fuotaStartTime(start, new Date(ctx.now()));
   checkTime(ctx, 'StartFuotaTask');
-  try {
-    await call(ctx, 'StartFuotaTask', () => ctx.client.send(new StartFuotaTaskCommand({ Id: id, LoRaWAN: { StartTime: startTime } })));
-  } catch (error) {
-    // A retried start whose first answer was lost meets "already started": the start happened.
-    if (!serviceErrorIs(error, 'ConflictException') || !isStarted(await getTask(id, ctx))) throw error;
-    ctx.log({ operation: 'StartFuotaTask', taskId: id, note: 'a retried start found the task already started' });
-    return;
-  }
-  ctx.log({ operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() });
+  // A retried start whose first answer was lost meets "already started": the start happened.
+  const outcome = await startFuotaTaskOnce(ctx.client, id, startTime, (operation, send) => call(ctx, operation, send));
+  ctx.log(outcome === 'started'
+    ? { operation: 'StartFuotaTask', taskId: id, startTime: startTime.toISOString() }
+    : { operation: 'StartFuotaTask', taskId: id, note: 'a retried start found the task already started' });
 }
 
 

@@ -7,10 +7,13 @@
 // whose campaigns are over costs nothing. The next deployment that changes a task re-enables it
 // (the construct sees to that).
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { withAddedTasks } from './added-tasks';
 import { boundedMap } from './bounded-map';
 import { embeddedMetricDocuments } from './embedded-metrics';
 import { listStackTasks, StackResourceReader } from './stack-tasks';
 import { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
+import { controlRollouts, RolloutEvent } from '../../rollout/handler/controller';
+import type { AddedTask } from '../monitor-input';
 import { ReadOptions, serviceCaller } from '../status/read-options';
 import { readStackTask } from '../status/read-stack-task';
 
@@ -23,7 +26,12 @@ export interface MonitorContext {
   readonly stackId: string;
   /** The name of the monitor's own EventBridge rule (`SCHEDULE_RULE_NAME`). */
   readonly scheduleRuleName: string;
-  readonly stacks: StackResourceReader;
+  /** Tasks added with `CampaignMonitor.addTask` (the event's `addedTasks`), read besides the stack's own. */
+  readonly addedTasks?: readonly AddedTask[];
+  /** ListStackResources, and DescribeStacks before the rollout controller acts. */
+  readonly stacks: StackResourceReader & { status(stackId: string): Promise<string> };
+  /** Where the rollout controller's events go (the default bus). */
+  readonly events: { put(events: RolloutEvent[]): Promise<void> };
   /** DisableRule of the monitor's own schedule (EventBridge, ./event-bridge.ts). */
   readonly rule: { disableRule(name: string): Promise<void> };
   readonly wireless: IoTWirelessClient;
@@ -43,6 +51,9 @@ export interface TickSummary {
   readonly published: number;
   readonly finished: number;
   readonly failedReads: number;
+  /** Rollouts among the stack's tasks, and the waves the controller started this tick. */
+  readonly rollouts: number;
+  readonly wavesStarted: number;
   readonly apiCalls: number;
   readonly ruleDisabled: boolean;
   readonly durationMs: number;
@@ -54,7 +65,7 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
   const options: ReadOptions = { deadline: ctx.deadline, now: ctx.now, sleep: ctx.sleep, random: ctx.random, onRequest: () => apiCalls++ };
   const call = serviceCaller(options);
 
-  const tasks = await listStackTasks(ctx.stacks, ctx.stackId, call);
+  const tasks = withAddedTasks(await listStackTasks(ctx.stacks, ctx.stackId, call), ctx.addedTasks ?? []);
   const reads = await boundedMap(tasks, READ_CONCURRENCY, (task) => readStackTask(task, ctx, options));
   const timestamp = ctx.now();
   let published = 0;
@@ -69,6 +80,13 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
   const finished = reads.filter((read) => 'progress' in read && read.progress.finished).length;
   const failedReads = reads.filter((read) => 'error' in read).length;
 
+  // The waves of the stack's rollouts: the controller decides from what was just read (a wave
+  // that could not be read holds its rollout back, since nothing is decided without it).
+  const waves = reads.flatMap((read) => ('progress' in read && read.task.rolloutWave ? [read] : []));
+  const control = waves.length > 0
+    ? await controlRollouts(waves, { ...ctx, call })
+    : { decisions: [], wavesStarted: 0, failures: 0 };
+
   // A task that could not be read may still run: only tasks known finished let the rule go off.
   const ruleDisabled = finished === tasks.length;
   if (ruleDisabled) {
@@ -79,11 +97,25 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
     }));
     await call('DisableRule', () => ctx.rule.disableRule(ctx.scheduleRuleName));
   }
-  const summary: TickSummary = { tasks: tasks.length, published, finished, failedReads, apiCalls, ruleDisabled, durationMs: ctx.now() - started };
+  const summary: TickSummary = {
+    tasks: tasks.length,
+    published,
+    finished,
+    failedReads,
+    rollouts: control.decisions.length,
+    wavesStarted: control.wavesStarted,
+    apiCalls,
+    ruleDisabled,
+    durationMs: ctx.now() - started,
+  };
   ctx.writeLine(JSON.stringify({ message: 'campaign monitor tick', ...summary }));
-  if (failedReads > 0) {
+  if (failedReads > 0 || control.failures > 0) {
     // After every other task is published: the invocation fails so the function's Errors metric shows it.
-    throw new Error(`campaign monitor: ${failedReads} of ${tasks.length} tasks could not be read (see the ERROR lines above)`);
+    const problems = [
+      ...failedReads > 0 ? [`${failedReads} of ${tasks.length} tasks could not be read`] : [],
+      ...control.failures > 0 ? [`${control.failures} rollout steps failed`] : [],
+    ];
+    throw new Error(`campaign monitor: ${problems.join('; ')} (see the ERROR lines above)`);
   }
   return summary;
 }

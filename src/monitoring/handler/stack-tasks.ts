@@ -1,7 +1,8 @@
-import { FUOTA_TASK_RESOURCE_TYPE } from '../../fuota/fuota-task.types';
+import { FUOTA_ROLLOUT_WAVE_RESOURCE_TYPE, FUOTA_TASK_RESOURCE_TYPE } from '../../fuota/fuota-task.types';
 import { OTA_TASK_RESOURCE_TYPE } from '../../ota/ota-task.types';
 import type { StackResourcePage, StackResourceSummary } from '../../shared/cloudformation-stack-status';
 import { CAMPAIGN_TASK_TYPES, CampaignTaskType } from '../campaign-metrics';
+import { TASK_ID } from '../monitor-input';
 import type { ServiceCaller } from '../status/read-options';
 
 /** A task of the monitored stack, as its custom resource names it. */
@@ -9,6 +10,8 @@ export interface StackTask {
   readonly taskType: CampaignTaskType;
   readonly taskId: string;
   readonly logicalId: string;
+  /** A wave of a rollout, which the rollout controller may start. */
+  readonly rolloutWave: boolean;
 }
 
 /** Reads one page of ListStackResources (CloudFormationStackStatus does). */
@@ -18,6 +21,7 @@ export interface StackResourceReader {
 
 const TASK_TYPES: Readonly<Record<string, CampaignTaskType>> = {
   [FUOTA_TASK_RESOURCE_TYPE]: CAMPAIGN_TASK_TYPES.fuota,
+  [FUOTA_ROLLOUT_WAVE_RESOURCE_TYPE]: CAMPAIGN_TASK_TYPES.fuota,
   [OTA_TASK_RESOURCE_TYPE]: CAMPAIGN_TASK_TYPES.ota,
 };
 
@@ -48,8 +52,5 @@ export function taskOf(resource: StackResourceSummary): StackTask | undefined {
   const id = resource.physicalResourceId;
   if (!taskType || !id || !TASK_ID.test(id)) return undefined;
   if (!resource.resourceStatus.endsWith('_COMPLETE') || resource.resourceStatus === 'DELETE_COMPLETE') return undefined;
-  return { taskType, taskId: id, logicalId: resource.logicalResourceId };
+  return { taskType, taskId: id, logicalId: resource.logicalResourceId, rolloutWave: resource.resourceType === FUOTA_ROLLOUT_WAVE_RESOURCE_TYPE };
 }
-
-/** The model's FuotaTaskId is at most 256 characters; OtaTaskId at most 200 letters and digits. */
-const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,255}$/;

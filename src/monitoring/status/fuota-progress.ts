@@ -23,11 +23,12 @@ import {
   ListMulticastGroupsByFuotaTaskCommand,
   ListWirelessDevicesCommand,
 } from '@aws-sdk/client-iot-wireless';
+import { allPages } from './pages';
 import { ReadOptions, ServiceCaller, serviceCaller } from './read-options';
 import { isNotFound } from '../../shared/service-call';
 import { CAMPAIGN_TASK_TYPES, FUOTA_FINISHED_STATUSES } from '../campaign-metrics';
-import { TaskProgress } from '../task-progress';
-import { deletedTask, ProgressCounts, tally } from './progress-counts';
+import { TargetStatus, TaskProgress } from '../task-progress';
+import { deletedTask, tally, TargetOutcome } from './progress-counts';
 
 /** The model's page size maximum (`MaxResults`, 0..250). */
 const PAGE_SIZE = 250;
@@ -47,13 +48,28 @@ export async function readFuotaTaskProgress(client: IoTWirelessClient, taskId: s
     const task = await call('GetFuotaTask', () => client.send(new GetFuotaTaskCommand({ Id: taskId })));
     const status = task.Status ?? 'Unknown';
     const finished = FUOTA_FINISHED_STATUSES.includes(status);
-    const base = { taskType: CAMPAIGN_TASK_TYPES.fuota, taskId, status, finished, running: FUOTA_RUNNING_STATUSES.includes(status) };
-    const deviceStatuses = await listDeviceStatuses(client, taskId, call);
-    if (deviceStatuses.length === 0) {
+    const startTime = task.LoRaWAN?.StartTime?.toISOString();
+    const base = {
+      taskType: CAMPAIGN_TASK_TYPES.fuota,
+      taskId,
+      status,
+      finished,
+      running: FUOTA_RUNNING_STATUSES.includes(status),
+      ...(startTime && { startTime }),
+      ...(task.Arn && { arn: task.Arn }),
+    };
+    const devices = await listDevices(client, taskId, call);
+    if (devices.length === 0) {
       const groups = await countMulticastGroups(client, taskId, call);
       if (groups > 0) return { ...base, ...groupCounts(groups, finished), granularity: 'group' };
     }
-    return { ...base, ...deviceCounts(deviceStatuses), granularity: 'device' };
+    const targets = devices.map((device): TargetStatus => ({ targetId: device.id, status: device.status ?? 'Initial', outcome: deviceOutcome(device.status).outcome }));
+    return {
+      ...base,
+      ...tally(devices.map((device) => deviceOutcome(device.status))),
+      granularity: 'device',
+      ...(options?.withTargets ? { targetStatuses: targets } : {}),
+    };
   } catch (error) {
     if (isNotFound(error)) return deletedTask(CAMPAIGN_TASK_TYPES.fuota, taskId);
     throw error;
@@ -64,38 +80,28 @@ export async function readFuotaTaskProgress(client: IoTWirelessClient, taskId: s
  * `Initial` and an absent status are pending; so is a value the model does not list yet, rather
  * than being counted as a failure it may not be.
  */
-function deviceCounts(statuses: readonly (string | undefined)[]): ProgressCounts {
-  return tally(statuses.map((status) => {
-    if (status === 'Successful') return { outcome: 'succeeded' };
-    if (status && FUOTA_FAILURE_STATUSES.includes(status)) return { outcome: 'failed', reason: status };
-    return { outcome: 'pending' };
-  }));
+function deviceOutcome(status: string | undefined): TargetOutcome {
+  if (status === 'Successful') return { outcome: 'succeeded' };
+  if (status && FUOTA_FAILURE_STATUSES.includes(status)) return { outcome: 'failed', reason: status };
+  return { outcome: 'pending' };
 }
 
-function groupCounts(groups: number, finished: boolean): ProgressCounts {
+function groupCounts(groups: number, finished: boolean) {
   return { targets: groups, succeeded: 0, failed: 0, pending: finished ? 0 : groups, failuresByReason: {} };
 }
 
-async function listDeviceStatuses(client: IoTWirelessClient, taskId: string, call: ServiceCaller): Promise<(string | undefined)[]> {
-  const statuses: (string | undefined)[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('ListWirelessDevices', () => client.send(
-      new ListWirelessDevicesCommand({ FuotaTaskId: taskId, MaxResults: PAGE_SIZE, NextToken: token })));
-    statuses.push(...(page.WirelessDeviceList ?? []).map((device) => device.FuotaDeviceStatus));
-    token = page.NextToken || undefined;
-  } while (token);
-  return statuses;
+/** The task's devices with their FuotaDeviceStatus, all pages. */
+async function listDevices(client: IoTWirelessClient, taskId: string, call: ServiceCaller): Promise<{ id: string; status?: string }[]> {
+  return allPages('ListWirelessDevices', call, async (token) => {
+    const page = await client.send(new ListWirelessDevicesCommand({ FuotaTaskId: taskId, MaxResults: PAGE_SIZE, NextToken: token }));
+    return { items: (page.WirelessDeviceList ?? []).map((device) => ({ id: device.Id ?? '?', status: device.FuotaDeviceStatus })), nextToken: page.NextToken };
+  });
 }
 
 async function countMulticastGroups(client: IoTWirelessClient, taskId: string, call: ServiceCaller): Promise<number> {
-  let count = 0;
-  let token: string | undefined;
-  do {
-    const page = await call('ListMulticastGroupsByFuotaTask', () => client.send(
-      new ListMulticastGroupsByFuotaTaskCommand({ Id: taskId, MaxResults: PAGE_SIZE, NextToken: token })));
-    count += page.MulticastGroupList?.length ?? 0;
-    token = page.NextToken || undefined;
-  } while (token);
-  return count;
+  const groups = await allPages('ListMulticastGroupsByFuotaTask', call, async (token) => {
+    const page = await client.send(new ListMulticastGroupsByFuotaTaskCommand({ Id: taskId, MaxResults: PAGE_SIZE, NextToken: token }));
+    return { items: page.MulticastGroupList, nextToken: page.NextToken };
+  });
+  return groups.length;
 }

@@ -3,12 +3,20 @@
 // that failed, timed out, was rejected, removed or canceled did not take the firmware: each is a
 // failure whose reason is the execution status it stands for (OtaTaskExecutionStatus), so the
 // FailedByReason metric names the same values ListOtaTaskExecutions reports per thing.
-import { GetOtaTaskResponse, ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
+//
+// Asked for its targets (the `status --targets` view), the reader also lists the task's
+// executions, 1,000 things a page (the model's MaxResults maximum): one thing per execution with
+// its status. Things of a ONE_TIME task not yet queued have no execution yet, so are not listed.
+import { GetOtaTaskResponse, ManagedIntegrationsClient, OtaTaskExecutionSummaries } from '../../ota/handler/managed-integrations-client';
 import { isNotFound } from '../../shared/service-call';
 import { CAMPAIGN_TASK_TYPES, OTA_FINISHED_STATUSES } from '../campaign-metrics';
-import { TaskProgress } from '../task-progress';
+import { TargetStatus, TaskProgress } from '../task-progress';
+import { allPages } from './pages';
 import { countsOf, deletedTask, ProgressCounts } from './progress-counts';
-import { ReadOptions, serviceCaller } from './read-options';
+import { ReadOptions, ServiceCaller, serviceCaller } from './read-options';
+
+/** The model's page size maximum (`MaxResults`, 1..1000). */
+const EXECUTIONS_PAGE_SIZE = 1000;
 
 export async function readOtaTaskProgress(client: ManagedIntegrationsClient, taskId: string, options?: ReadOptions): Promise<TaskProgress> {
   const call = serviceCaller(options);
@@ -29,7 +37,28 @@ export async function readOtaTaskProgress(client: ManagedIntegrationsClient, tas
     running: status === 'IN_PROGRESS',
     ...otaCounts(task),
     granularity: 'device',
+    ...(options?.withTargets ? { targetStatuses: await listExecutions(client, taskId, call) } : {}),
   };
+}
+
+/** Each thing's execution status, all pages; none once the task is gone. */
+async function listExecutions(client: ManagedIntegrationsClient, taskId: string, call: ServiceCaller): Promise<TargetStatus[]> {
+  try {
+    const executions = await allPages('ListOtaTaskExecutions', call, async (token) => {
+      const page = await client.listOtaTaskExecutions({ Identifier: taskId, MaxResults: EXECUTIONS_PAGE_SIZE, NextToken: token });
+      return { items: page.ExecutionSummaries, nextToken: page.NextToken };
+    });
+    return executions.map(executionTarget);
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}
+
+function executionTarget(execution: OtaTaskExecutionSummaries): TargetStatus {
+  const status = execution.TaskExecutionSummary?.Status ?? 'QUEUED';
+  const outcome = status === 'SUCCEEDED' ? 'succeeded' : status === 'QUEUED' || status === 'IN_PROGRESS' ? 'pending' : 'failed';
+  return { targetId: execution.ManagedThingId ?? '?', status, outcome };
 }
 
 function otaCounts(task: GetOtaTaskResponse): ProgressCounts {

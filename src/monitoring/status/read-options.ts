@@ -16,6 +16,13 @@ export interface ReadOptions {
   readonly random?: () => number;
   /** Told of every request sent, retries included, so the monitor can log its API calls per tick. */
   readonly onRequest?: (operation: string) => void;
+  /**
+   * Also report each target's status (`TaskProgress.targetStatuses`), for the `status --targets`
+   * view: no extra call for a FUOTA task (its devices are listed anyway), ListOtaTaskExecutions'
+   * pages for an OTA task. The monitor never asks.
+   * @default false
+   */
+  readonly withTargets?: boolean;
 }
 
 const DEFAULT_BUDGET_MS = 60_000;

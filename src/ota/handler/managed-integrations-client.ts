@@ -197,6 +197,43 @@ export interface GetOtaTaskResponse {
   readonly Tags?: TagsMap;
 }
 
+/** Input of `ListOtaTaskExecutions`. */
+export interface ListOtaTaskExecutionsRequest {
+  /** The task id (path label). */
+  readonly Identifier: string;
+  /** Query `NextToken`: the previous page's `NextToken`. */
+  readonly NextToken?: string;
+  /** Query `MaxResults`, 1..1000. */
+  readonly MaxResults?: number;
+}
+
+/** `OtaTaskExecutionStatus`: where one thing's update is. */
+export type OtaTaskExecutionStatus = 'QUEUED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'REJECTED' | 'REMOVED' | 'CANCELED';
+
+/** `OtaTaskExecutionSummary`. Timestamps are epoch seconds (restJson1's default). */
+export interface OtaTaskExecutionSummary {
+  /** A long in the model. */
+  readonly ExecutionNumber?: number;
+  readonly LastUpdatedAt?: number;
+  readonly QueuedAt?: number;
+  readonly RetryAttempt?: number;
+  readonly StartedAt?: number;
+  readonly Status?: OtaTaskExecutionStatus;
+}
+
+/** `OtaTaskExecutionSummaries`: one thing's execution (the model's plural name for one item). */
+export interface OtaTaskExecutionSummaries {
+  readonly TaskExecutionSummary?: OtaTaskExecutionSummary;
+  /** 1..64, `^[a-zA-Z0-9:_-]*$`. */
+  readonly ManagedThingId?: string;
+}
+
+/** Output of `ListOtaTaskExecutions`. */
+export interface ListOtaTaskExecutionsResponse {
+  readonly ExecutionSummaries?: readonly OtaTaskExecutionSummaries[];
+  readonly NextToken?: string;
+}
+
 /** Input of `UpdateOtaTask`: the only two members that can change in place. */
 export interface UpdateOtaTaskRequest {
   /** The task id (path label). */
@@ -367,6 +404,15 @@ export class ManagedIntegrationsClient {
   public async getOtaTask(input: GetOtaTaskRequest): Promise<GetOtaTaskResponse> {
     const path = `/ota-tasks/${label('Identifier', input.Identifier)}`;
     return parseJson<GetOtaTaskResponse>(await this.send({ method: 'GET', path }));
+  }
+
+  /** `ListOtaTaskExecutions`: `GET /ota-tasks/{Identifier}/devices?NextToken=…&MaxResults=…` → 200; one page. */
+  public async listOtaTaskExecutions(input: ListOtaTaskExecutionsRequest): Promise<ListOtaTaskExecutionsResponse> {
+    const path = `/ota-tasks/${label('Identifier', input.Identifier)}/devices`;
+    const query: { [name: string]: string[] } = {};
+    if (input.NextToken !== undefined) query.NextToken = [input.NextToken];
+    if (input.MaxResults !== undefined) query.MaxResults = [String(input.MaxResults)];
+    return parseJson<ListOtaTaskExecutionsResponse>(await this.send({ method: 'GET', path, query }));
   }
 
   /** `UpdateOtaTask`: `PUT /ota-tasks/{Identifier}` → 204. Only Description and TaskConfigurationId can change. */

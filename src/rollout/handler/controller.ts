@@ -1,0 +1,154 @@
+// The rollout controller: run by the campaign monitor on every tick, after it read the stack's
+// tasks. It reads the tags of each wave task, decides per rollout from that state alone
+// (./decide.ts) and acts: records a passed gate or a halt in a tag, starts the next wave, tells
+// EventBridge, and publishes the rollout's metrics. Every act is idempotent (a start retried after
+// a lost answer finds the task started), so a tick cut off half-way is finished by the next one.
+//
+// It acts only while the stack is settled: during a deployment CloudFormation may be changing or
+// deleting the very wave the controller would start, so DescribeStacks is asked first whenever a
+// tick has something to do, and nothing is done while the stack is in progress.
+import { IoTWirelessClient, TagResourceCommand } from '@aws-sdk/client-iot-wireless';
+import { decideRollout, RolloutAction, RolloutDecision } from './decide';
+import { readRollouts, WaveRead } from './wave-snapshots';
+import { FUOTA_MIN_START_DELAY_SECONDS } from '../../fuota/fuota-task-rules';
+import { startFuotaTaskOnce } from '../../fuota/handler/start-task';
+import { CAMPAIGN_NAMESPACE } from '../../monitoring/campaign-metrics';
+import type { ServiceCaller } from '../../monitoring/status/read-options';
+import { TaskProgress } from '../../monitoring/task-progress';
+import { ROLLOUT_DIMENSIONS, ROLLOUT_EVENT_SOURCE, ROLLOUT_EVENT_TYPES, ROLLOUT_METRICS } from '../rollout-metrics';
+
+/** One event for the default bus. */
+export interface RolloutEvent {
+  /** Always {@link ROLLOUT_EVENT_SOURCE}. */
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: Record<string, unknown>;
+  readonly resources: string[];
+}
+
+export interface RolloutControlContext {
+  /** The ARN of the stack the waves belong to. */
+  readonly stackId: string;
+  readonly wireless: IoTWirelessClient;
+  readonly stacks: { status(stackId: string): Promise<string> };
+  readonly events: { put(events: RolloutEvent[]): Promise<void> };
+  readonly call: ServiceCaller;
+  readonly now: () => number;
+  readonly writeLine: (line: string) => void;
+}
+
+export interface RolloutControlSummary {
+  readonly decisions: readonly RolloutDecision[];
+  readonly wavesStarted: number;
+  /** Rollouts whose actions failed this tick (logged as ERROR lines; the next tick tries again). */
+  readonly failures: number;
+}
+
+/**
+ * The start of a wave the controller starts: IoT Wireless wants it at least 30 minutes after the
+ * StartFuotaTask call, and a minute more keeps a slow call from landing under that floor.
+ */
+export const WAVE_START_LEAD_MS = FUOTA_MIN_START_DELAY_SECONDS * 1000;
+
+export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutControlContext): Promise<RolloutControlSummary> {
+  const { rollouts, failures: unread } = await readRollouts(reads, ctx);
+  let failures = unread;
+  const decisions = [...rollouts.entries()].map(([rollout, waves]) => decideRollout(rollout, waves, ctx.now()));
+  let acting = decisions.some((d) => d.actions.length > 0);
+  if (acting) {
+    const status = await ctx.call('DescribeStacks', () => ctx.stacks.status(ctx.stackId));
+    if (status.endsWith('_IN_PROGRESS')) {
+      ctx.writeLine(JSON.stringify({ message: `the stack is ${status}: rollouts act at the next tick after it settles` }));
+      acting = false;
+    }
+  }
+
+  let wavesStarted = 0;
+  const stackName = stackNameOf(ctx.stackId);
+  for (const decision of decisions) {
+    let started = 0;
+    if (acting) {
+      try {
+        for (const action of decision.actions) started += await act(action, decision, stackName, ctx);
+      } catch (error) {
+        failures++;
+        ctx.writeLine(JSON.stringify({ level: 'ERROR', rollout: decision.rollout, error: (error as Error).message }));
+      }
+    }
+    wavesStarted += started;
+    const { actions: _actions, ...shown } = decision;
+    ctx.writeLine(JSON.stringify({ message: 'rollout', ...shown, acted: acting && decision.actions.length > 0 }));
+    ctx.writeLine(JSON.stringify(rolloutMetricDocument(stackName, decision, started, ctx.now())));
+  }
+  return { decisions, wavesStarted, failures };
+}
+
+/** 1 when the action started a wave. */
+async function act(action: RolloutAction, decision: RolloutDecision, stackName: string, ctx: RolloutControlContext): Promise<number> {
+  const wave = action.wave;
+  const detail = { stackName, rollout: decision.rollout, wave: wave.wave, waves: wave.waves, taskId: wave.taskId };
+  switch (action.kind) {
+    case 'tag':
+      await ctx.call('TagResource', () => ctx.wireless.send(new TagResourceCommand({ ResourceArn: wave.taskArn, Tags: [{ Key: action.key, Value: action.value }] })));
+      return 0;
+    case 'halted':
+      await ctx.call('PutEvents', () => ctx.events.put([{
+        source: ROLLOUT_EVENT_SOURCE,
+        detailType: ROLLOUT_EVENT_TYPES.halted,
+        detail: { ...detail, failedWave: action.previous.wave, reason: action.reason, figures: figures(action.previous.progress) },
+        resources: [action.previous.taskArn, wave.taskArn],
+      }]));
+      return 0;
+    case 'start': {
+      const startTime = new Date(ctx.now() + WAVE_START_LEAD_MS);
+      const outcome = await startFuotaTaskOnce(ctx.wireless, wave.taskId, startTime, ctx.call);
+      ctx.writeLine(JSON.stringify({
+        operation: 'StartFuotaTask', rollout: decision.rollout, wave: wave.wave, taskId: wave.taskId, startTime: startTime.toISOString(), outcome, because: action.because,
+      }));
+      if (outcome === 'already started') return 0;
+      await ctx.call('PutEvents', () => ctx.events.put([{
+        source: ROLLOUT_EVENT_SOURCE,
+        detailType: ROLLOUT_EVENT_TYPES.waveStarted,
+        detail: { ...detail, startTime: startTime.toISOString(), reason: action.because },
+        resources: [wave.taskArn],
+      }]));
+      return 1;
+    }
+  }
+}
+
+/** `arn:…:stack/<name>/<uuid>` → `<name>`. */
+export function stackNameOf(stackId: string): string {
+  return stackId.split(':').pop()!.split('/')[1] ?? stackId;
+}
+
+function figures(progress: TaskProgress) {
+  return { targets: progress.targets, succeeded: progress.succeeded, failed: progress.failed, pending: progress.pending, status: progress.status };
+}
+
+/** One EMF line per rollout and tick (see ../../monitoring/handler/embedded-metrics.ts for why EMF). */
+function rolloutMetricDocument(stackName: string, decision: RolloutDecision, startedNow: number, timestamp: number): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{
+        Namespace: CAMPAIGN_NAMESPACE,
+        Dimensions: [[ROLLOUT_DIMENSIONS.stack, ROLLOUT_DIMENSIONS.rollout]],
+        Metrics: [
+          { Name: ROLLOUT_METRICS.waves, Unit: 'Count' },
+          { Name: ROLLOUT_METRICS.wavesStarted, Unit: 'Count' },
+          { Name: ROLLOUT_METRICS.halted, Unit: 'None' },
+          { Name: ROLLOUT_METRICS.awaitingApproval, Unit: 'None' },
+        ],
+      }],
+    },
+    [ROLLOUT_DIMENSIONS.stack]: stackName,
+    [ROLLOUT_DIMENSIONS.rollout]: decision.rollout,
+    State: decision.state,
+    NextWave: decision.nextWave,
+    [ROLLOUT_METRICS.waves]: decision.waves,
+    [ROLLOUT_METRICS.wavesStarted]: decision.wavesStarted + startedNow,
+    [ROLLOUT_METRICS.halted]: decision.state === 'halted' ? 1 : 0,
+    [ROLLOUT_METRICS.awaitingApproval]: decision.state === 'awaiting-approval' ? 1 : 0,
+  };
+}

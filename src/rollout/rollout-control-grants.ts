@@ -1,0 +1,40 @@
+import { Arn, Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ROLLOUT_EVENT_SOURCE } from './rollout-metrics';
+import { CONTROLLER_TAG_KEYS, ROLLOUT_TAGS } from './rollout-tags';
+import { CampaignMonitor } from '../monitoring/campaign-monitor';
+
+const GRANTED = new WeakSet<CampaignMonitor>();
+
+/**
+ * What the campaign monitor needs to control the stack's rollouts: one fixed set of statements,
+ * added once per stack whatever the number of rollouts or waves. It may start and tag only FUOTA
+ * tasks that carry the stack's rollout tag (the Service Authorization Reference lists
+ * `aws:ResourceTag` for StartFuotaTask and TagResource on FuotaTask), tag them only with the
+ * controller's own keys, and publish only events of the library's source to the default bus.
+ * ASSUMED safe either way: were the tag condition not evaluated as documented, the controller is
+ * denied and no wave starts; it never widens what the role may do.
+ */
+export function grantRolloutControl(monitor: CampaignMonitor): void {
+  if (GRANTED.has(monitor)) return;
+  GRANTED.add(monitor);
+  const stack = Stack.of(monitor);
+  const fuotaTasks = Arn.format({ service: 'iotwireless', resource: 'FuotaTask', resourceName: '*' }, stack);
+  const ownWaves = { [`aws:ResourceTag/${ROLLOUT_TAGS.stack}`]: Aws.STACK_NAME };
+  const add = (statement: iam.PolicyStatementProps) => monitor.function.addToRolePolicy(new iam.PolicyStatement(statement));
+  add({ sid: 'StartOwnRolloutWaves', actions: ['iotwireless:StartFuotaTask'], resources: [fuotaTasks], conditions: { StringEquals: ownWaves } });
+  add({
+    sid: 'RecordRolloutGates',
+    actions: ['iotwireless:TagResource'],
+    resources: [fuotaTasks],
+    conditions: { 'StringEquals': ownWaves, 'ForAllValues:StringEquals': { 'aws:TagKeys': [...CONTROLLER_TAG_KEYS] } },
+  });
+  add({ sid: 'ReadRolloutWaveTags', actions: ['iotwireless:ListTagsForResource'], resources: [fuotaTasks] });
+  add({ sid: 'ReadOwnStackStatus', actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] });
+  add({
+    sid: 'PublishRolloutEvents',
+    actions: ['events:PutEvents'],
+    resources: [Arn.format({ service: 'events', resource: 'event-bus', resourceName: 'default' }, stack)],
+    conditions: { StringEquals: { 'events:source': ROLLOUT_EVENT_SOURCE } },
+  });
+}
