@@ -23,20 +23,12 @@ export interface FailureAlarm {
 export async function runCampaigns(
   emulator: ServiceEmulator, replay: StackReplay, assemblyDir: string, stackName: string, alarms: FailureAlarm[],
 ): Promise<boolean> {
-  const [monitor] = readScheduledFunctions(assemblyDir, stackName);
-  if (!monitor) {
+  const invocation = monitorInvocation(emulator, replay, assemblyDir, stackName);
+  if (!invocation) {
     console.log('  (the stack has no campaign monitor)');
     return true;
   }
-  const fn = { ...monitor, environment: { ...monitor.environment, STACK_ID: replay.stackId } as Record<string, string> };
-  const env = {
-    region: emulator.region,
-    endpoint: emulator.url,
-    cloudFormationEndpoint: replay.cloudFormationUrl,
-    accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
-    secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
-    accountId: emulator.accountId,
-  };
+  const { fn, env } = invocation;
   const tripped = new Set<string>();
   const logicalIds = new Map([...replay.resources.entries()].map(([logicalId, resource]) => [resource.physicalId, logicalId]));
   let previous = '';
@@ -70,6 +62,22 @@ export async function runCampaigns(
     }
   }
   return true;
+}
+
+/** The stack's bundled campaign monitor as the replay deployed it, and where its calls go; undefined without one. */
+export function monitorInvocation(emulator: ServiceEmulator, replay: StackReplay, assemblyDir: string, stackName: string) {
+  const [monitor] = readScheduledFunctions(assemblyDir, stackName);
+  if (!monitor) return undefined;
+  const fn = { ...monitor, environment: { ...monitor.environment, STACK_ID: replay.stackId } as Record<string, string> };
+  const env = {
+    region: emulator.region,
+    endpoint: emulator.url,
+    cloudFormationEndpoint: replay.cloudFormationUrl,
+    accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
+    secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
+    accountId: emulator.accountId,
+  };
+  return { fn, env };
 }
 
 /** The template's failure alarms (FailureRatio above a threshold), with the task each one watches. */

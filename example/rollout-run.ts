@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { App } from 'aws-cdk-lib';
+import { monitorInvocation } from './campaign-run';
 import { ROLLOUT_DEVICES, RolloutStack } from './rollout-stack';
 import { StackReplay } from '../emulator/replay';
 import { invokeHandler } from '../emulator/replay/invoke';
-import { readScheduledFunctions } from '../emulator/replay/template';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../emulator/server';
 import { runApprove } from '../src/cli/approve-command';
 import { ManagedIntegrationsClient } from '../src/ota/handler/managed-integrations-client';
@@ -38,16 +38,7 @@ export async function runRollouts(): Promise<boolean> {
     const waves = [...replay.resources.values()].filter((r) => r.definition.type === 'Custom::IoTWirelessFuotaRolloutWave').length;
     console.log(`== Rollouts: ${STACK} created (${created.stackStatus}): 2 rollouts, ${waves} wave tasks, none started ==`);
     if (!created.succeeded) return false;
-    const [monitor] = readScheduledFunctions(outdir, STACK);
-    const fn = { ...monitor, environment: { ...monitor.environment, STACK_ID: replay.stackId } as Record<string, string> };
-    const env = {
-      region: emulator.region,
-      endpoint: emulator.url,
-      cloudFormationEndpoint: replay.cloudFormationUrl,
-      accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
-      secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
-      accountId: emulator.accountId,
-    };
+    const { fn, env } = monitorInvocation(emulator, replay, outdir, STACK)!;
     const credentials = async () => EMULATOR_CREDENTIALS;
     const shown = new Map<string, string>();
     let approved = false;

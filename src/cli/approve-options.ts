@@ -1,4 +1,5 @@
 // `cdk-iot-ota-tasks approve` arguments, parsed without a dependency like `status`'s.
+import { readArguments } from './arguments';
 
 export const APPROVE_USAGE = 'usage: cdk-iot-ota-tasks approve --stack NAME [--region REGION] ROLLOUT [WAVE]';
 
@@ -14,18 +15,11 @@ export function parseApproveOptions(args: string[]): ApproveOptions {
   let stack: string | undefined;
   let region: string | undefined;
   const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const given = inline ?? args[++i];
-      if (given === undefined || given.startsWith('--')) throw new Error(`${flag} needs a value\n${APPROVE_USAGE}`);
-      return given;
-    };
+  readArguments(args, APPROVE_USAGE, (flag, value) => {
     if (flag === '--stack') stack = value();
     else if (flag === '--region') region = value();
-    else if (args[i].startsWith('--')) throw new Error(`unknown argument ${JSON.stringify(args[i])}\n${APPROVE_USAGE}`);
-    else positional.push(args[i]);
-  }
+    else throw new Error(`unknown argument ${JSON.stringify(flag)}\n${APPROVE_USAGE}`);
+  }, (word) => positional.push(word));
   if (!stack) throw new Error(`--stack is required\n${APPROVE_USAGE}`);
   if (positional.length < 1 || positional.length > 2) throw new Error(`approve takes a ROLLOUT and optionally a WAVE\n${APPROVE_USAGE}`);
   const wave = positional[1] === undefined ? undefined : Number(positional[1]);

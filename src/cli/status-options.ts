@@ -1,5 +1,6 @@
 // `cdk-iot-ota-tasks status` options, parsed without a dependency: the command is bundled with
 // everything it needs, and its flags are few.
+import { readArguments } from './arguments';
 
 /** What `status` was asked for. */
 export interface StatusOptions {
@@ -31,13 +32,7 @@ export function parseStatusOptions(args: string[]): StatusOptions {
   let failAbove: number | undefined;
   let targets = false;
   let targetsLimit: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const given = inline ?? args[++i];
-      if (given === undefined || given.startsWith('--')) throw new Error(`${flag} needs a value\n${STATUS_USAGE}`);
-      return given;
-    };
+  readArguments(args, STATUS_USAGE, (flag, value) => {
     switch (flag) {
       case '--stack': stack = value(); break;
       case '--region': region = value(); break;
@@ -46,9 +41,9 @@ export function parseStatusOptions(args: string[]): StatusOptions {
       case '--fail-above': failAbove = parsePercent(value()); break;
       case '--targets': targets = true; break;
       case '--targets-limit': targetsLimit = parseTargetsLimit(value()); break;
-      default: throw new Error(`unknown argument ${JSON.stringify(args[i])}\n${STATUS_USAGE}`);
+      default: throw new Error(`unknown argument ${JSON.stringify(flag)}\n${STATUS_USAGE}`);
     }
-  }
+  });
   if (!stack) throw new Error(`--stack is required\n${STATUS_USAGE}`);
   if (targetsLimit !== undefined && !targets) throw new Error(`--targets-limit needs --targets\n${STATUS_USAGE}`);
   return { stack, region, watch, intervalSeconds, failAbove, targets, targetsLimit: targetsLimit ?? DEFAULT_TARGETS_LIMIT };
