@@ -83,6 +83,11 @@ describe('decideRollout', () => {
     const passedTag = { [ROLLOUT_TAGS.gatePassed]: `${gateRevision(encodeGate(soak))} ${new Date(NOW).toISOString()}` };
     expect(decideRollout('fw', [wave(1, 2, progress('FuotaDone', { succeeded: 5 })), wave(2, 2, pending(50), passedTag, soak)], NOW + 3599_000).state).toBe('soaking');
     expect(starts(decideRollout('fw', [wave(1, 2, progress('FuotaDone', { succeeded: 5 })), wave(2, 2, pending(50), passedTag, soak)], NOW + 3600_000))).toEqual([2]);
+    // Devices that fail after the pass, while it soaks, still halt it.
+    const lateFailures = decideRollout('fw', [wave(1, 2, progress('FuotaDone', { succeeded: 4, failed: 1 })), wave(2, 2, pending(50), passedTag, soak)], NOW + 3600_000);
+    expect(lateFailures).toMatchObject({ state: 'halted' });
+    expect(lateFailures.reason).toContain('wave 1 has 20% failed, more than max-failure-percent 10%');
+    expect(starts(lateFailures)).toEqual([]);
     const approval = decideRollout('fw', [wave(1, 2, progress('FuotaDone', { succeeded: 5 })), wave(2, 2, pending(50), { ...passedTag, [ROLLOUT_TAGS.approval]: 'required' }, soak)], NOW + 3600_000);
     expect(approval).toMatchObject({ state: 'awaiting-approval', actions: [] });
   });

@@ -12,7 +12,7 @@
 // 5. Otherwise judge the previous wave against the gate: failures over a limit, a timeout, or a
 //    finished wave below the success bar halt; too few reported, or still below the bar while
 //    running, wait; a pass is recorded (gate-passed) and the wave starts once the soak time is
-//    over, or waits for its approval when it needs one.
+//    over, or waits for its approval when it needs one. The failure limits hold during the soak.
 import { TaskProgress } from '../../monitoring/task-progress';
 import { APPROVAL_REQUIRED, decodeGate, GateSpec, gateRevision, revisionedValue, ROLLOUT_TAGS } from '../rollout-tags';
 
@@ -91,8 +91,10 @@ export function decideRollout(rollout: string, snapshots: readonly WaveSnapshot[
 
   const passedTag = revisionedValue(next.tags[ROLLOUT_TAGS.gatePassed]);
   const passedAt = passedTag?.revision === revision ? Date.parse(passedTag.rest) : NaN;
-  // A pass is kept: successes never go back, and the soak time counts from the first one seen.
-  const verdict: Verdict = Number.isFinite(passedAt) ? { verdict: 'pass', reason: `passed at ${passedTag!.rest}` } : judge(previous, gate, now);
+  // A pass is kept (successes never go back, and the soak time counts from the first one seen),
+  // but the failure limits still hold while it soaks: devices that fail after the pass halt it.
+  const lateFailure = Number.isFinite(passedAt) ? failureLimitBroken(previous.progress, gate) : undefined;
+  const verdict: Verdict = lateFailure ?? (Number.isFinite(passedAt) ? { verdict: 'pass', reason: `passed at ${passedTag!.rest}` } : judge(previous, gate, now));
   switch (verdict.verdict) {
     case 'wait':
       return decision('waiting', `wave ${previous.wave} ${verdict.reason}`);
@@ -135,15 +137,10 @@ function judge(previous: WaveSnapshot, gate: GateSpec, now: number): Verdict {
       ? { verdict: 'unknowable', reason: `finished (${p.status}), but its multicast groups report no per-device outcome: approve the next wave to go on` }
       : { verdict: 'wait', reason: `is ${p.status} (multicast groups: only its end is reported)` };
   }
-  const figures = `${p.succeeded} succeeded, ${p.failed} failed, ${p.pending} pending of ${p.targets}`;
+  const figures = figuresOf(p);
   if (p.targets === 0) return { verdict: 'fail', reason: `has no devices left (${p.status})` };
-  if (gate.maxFailures !== undefined && p.failed > gate.maxFailures) {
-    return { verdict: 'fail', reason: `has ${p.failed} failed devices, more than max-failures ${gate.maxFailures} (${figures})` };
-  }
-  const failedPercent = (p.failed * 100) / p.targets;
-  if (gate.maxFailurePercent !== undefined && failedPercent > gate.maxFailurePercent) {
-    return { verdict: 'fail', reason: `has ${percent(failedPercent)} failed, more than max-failure-percent ${gate.maxFailurePercent}% (${figures})` };
-  }
+  const broken = failureLimitBroken(p, gate);
+  if (broken) return broken;
   const reported = p.succeeded + p.failed;
   const reportedPercent = (reported * 100) / p.targets;
   const ready = p.finished || (reported > 0 && reportedPercent >= gate.advanceAtPercent);
@@ -161,6 +158,23 @@ function judge(previous: WaveSnapshot, gate: GateSpec, now: number): Verdict {
   return ready
     ? { verdict: 'wait', reason: `has ${percent(successPercent)} of its reported devices succeeded, less than ${gate.minSuccessPercent}%; waiting for the rest (${figures})` }
     : { verdict: 'wait', reason: `has ${percent(reportedPercent)} of its devices reported, ${gate.advanceAtPercent}% needed (${figures})` };
+}
+
+/** The failure limits, checked as soon as failures are reported (device-level waves only). */
+function failureLimitBroken(p: TaskProgress, gate: GateSpec): Verdict | undefined {
+  if (p.granularity === 'group' || p.targets === 0) return undefined;
+  if (gate.maxFailures !== undefined && p.failed > gate.maxFailures) {
+    return { verdict: 'fail', reason: `has ${p.failed} failed devices, more than max-failures ${gate.maxFailures} (${figuresOf(p)})` };
+  }
+  const failedPercent = (p.failed * 100) / p.targets;
+  if (gate.maxFailurePercent !== undefined && failedPercent > gate.maxFailurePercent) {
+    return { verdict: 'fail', reason: `has ${percent(failedPercent)} failed, more than max-failure-percent ${gate.maxFailurePercent}% (${figuresOf(p)})` };
+  }
+  return undefined;
+}
+
+function figuresOf(p: TaskProgress): string {
+  return `${p.succeeded} succeeded, ${p.failed} failed, ${p.pending} pending of ${p.targets}`;
 }
 
 function missingWaves(present: readonly WaveSnapshot[], upTo: number): string {
