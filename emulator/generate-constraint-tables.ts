@@ -32,7 +32,7 @@ export const EMULATED_OPERATIONS: { readonly [name in ApiServiceName]: { readonl
   iotmanagedintegrations: {
     model: 'iot-managed-integrations.json',
     operations: [
-      'CreateOtaTask', 'GetOtaTask', 'UpdateOtaTask', 'DeleteOtaTask', 'ListOtaTaskExecutions',
+      'CreateOtaTask', 'GetOtaTask', 'UpdateOtaTask', 'DeleteOtaTask', 'ListOtaTasks', 'ListOtaTaskExecutions',
       'CreateOtaTaskConfiguration', 'GetOtaTaskConfiguration', 'DeleteOtaTaskConfiguration',
       'TagResource', 'UntagResource', 'ListTagsForResource',
     ],

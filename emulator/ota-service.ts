@@ -40,6 +40,7 @@ export class OtaService {
       case 'CreateOtaTask': return this.create(input);
       case 'GetOtaTask': return this.get(input);
       case 'ListOtaTaskExecutions': return this.listExecutions(input);
+      case 'ListOtaTasks': return this.list(input);
       case 'UpdateOtaTask': return this.update(input);
       case 'DeleteOtaTask': return this.delete(input);
       case 'CreateOtaTaskConfiguration': return this.createConfiguration(input);
@@ -97,6 +98,24 @@ export class OtaService {
         CreatedAt: epochSeconds(task.createdAt),
         LastUpdatedAt: epochSeconds(task.lastUpdatedAt),
         Tags: Object.keys(task.tags).length > 0 ? { ...task.tags } : undefined,
+      }),
+    };
+  }
+
+  /** The account's tasks in creation order, tasks being deleted included (they are still there). */
+  private list(input: OperationInput): OperationResult {
+    const listed = page([...this.ctx.state.otaTasks.values()], input.MaxResults, input.NextToken, 'ota-tasks', this.options.listPageSize);
+    return {
+      body: defined({
+        Tasks: listed.items.map((task) => defined({
+          TaskId: task.id,
+          TaskArn: task.arn,
+          CreatedAt: epochSeconds(task.createdAt),
+          LastUpdatedAt: epochSeconds(task.lastUpdatedAt),
+          TaskConfigurationId: task.fields.TaskConfigurationId,
+          Status: this.status(task),
+        })),
+        NextToken: listed.nextToken,
       }),
     };
   }

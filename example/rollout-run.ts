@@ -2,18 +2,20 @@
 // then the stack's bundled campaign monitor, invoked every 5 virtual minutes as its schedule
 // would, starts their waves. v3's canary passes its gate and the fleet follows; v4's canary has a
 // failing device, so v4 halts, says why (log, metric, EventBridge event), and resumes when
-// `cdk-iot-ota-tasks approve` approves its next wave.
+// `cdk-iot-ota-tasks approve` approves its next wave. The OTA rollout hubs-v3 has no task at
+// deployment: the monitor creates each wave's OTA task once the wave before it passed.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { App } from 'aws-cdk-lib';
 import { monitorInvocation } from './campaign-run';
-import { ROLLOUT_DEVICES, RolloutStack } from './rollout-stack';
+import { ROLLOUT_DEVICES, ROLLOUT_HUBS, RolloutStack } from './rollout-stack';
 import { StackReplay } from '../emulator/replay';
 import { invokeHandler } from '../emulator/replay/invoke';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../emulator/server';
 import { runApprove } from '../src/cli/approve-command';
+import { JobDocumentStore } from '../src/ota/handler/job-document-store';
 import { ManagedIntegrationsClient } from '../src/ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../src/shared/cloudformation-stack-status';
 
@@ -30,13 +32,16 @@ export async function runRollouts(): Promise<boolean> {
     clockStart: Date.now(),
     knownWirelessDevices: devices,
     fuotaOutcomes: { successShare: 1, durationMs: 30 * 60_000, script: { [ROLLOUT_DEVICES.v4.canary[1]]: 'MissingFrag' } },
+    otaOutcomes: { successShare: 1, durationMs: 20 * 60_000 },
   });
   const replay = await StackReplay.start(emulator, { stackName: STACK });
   const wireless = new IoTWirelessClient({ region: emulator.region, endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
   try {
     const created = await replay.deploy(outdir);
     const waves = [...replay.resources.values()].filter((r) => r.definition.type === 'Custom::IoTWirelessFuotaRolloutWave').length;
-    console.log(`== Rollouts: ${STACK} created (${created.stackStatus}): 2 rollouts, ${waves} wave tasks, none started ==`);
+    const otaWaves = [...replay.resources.values()].filter((r) => r.definition.type === 'Custom::IoTManagedIntegrationsOtaRolloutWave').length;
+    console.log(`== Rollouts: ${STACK} created (${created.stackStatus}): 2 FUOTA rollouts, ${waves} wave tasks, none started; ` +
+      `1 OTA rollout of ${otaWaves} waves (${ROLLOUT_HUBS.canary.length + ROLLOUT_HUBS.fleet.length} hubs), ${emulator.snapshot().otaTasks.length} OTA tasks: an OTA task runs once created ==`);
     if (!created.succeeded) return false;
     const { fn, env } = monitorInvocation(emulator, replay, outdir, STACK)!;
     const credentials = async () => EMULATOR_CREDENTIALS;
@@ -55,6 +60,9 @@ export async function runRollouts(): Promise<boolean> {
       for (const start of lines.filter((l) => l.operation === 'StartFuotaTask')) {
         console.log(`  ${minutes}  ${start.rollout}: started wave ${start.wave}, its FUOTA session at ${start.startTime.slice(11, 16)} (${start.because})`);
       }
+      for (const create of lines.filter((l) => l.operation === 'CreateOtaTask')) {
+        console.log(`  ${minutes}  ${create.rollout}: created wave ${create.wave}'s OTA task ${create.taskId} (${create.because})`);
+      }
       for (const rollout of lines.filter((l) => l.message === 'rollout')) {
         const state = `${rollout.state}: ${rollout.reason}`;
         if (shown.get(rollout.rollout) === rollout.state || rollout.state === 'starting') continue;
@@ -72,6 +80,7 @@ export async function runRollouts(): Promise<boolean> {
           stacks: new CloudFormationStackStatus({ region: emulator.region, endpoint: replay.cloudFormationUrl, credentials }),
           wireless,
           managedIntegrations: new ManagedIntegrationsClient({ region: emulator.region, endpoint: emulator.url, credentials }),
+          records: new JobDocumentStore({ region: emulator.region, endpoint: emulator.url, credentials }),
           write: (text) => output.push(text),
           now: () => emulator.clock.now(),
         });
@@ -83,10 +92,11 @@ export async function runRollouts(): Promise<boolean> {
       emulator.clock.advance(TICK_MS);
     }
     const starts = emulator.calls('StartFuotaTask').filter((c) => c.executed).length;
+    const otaCreated = emulator.snapshot().otaTasks.length;
     const deleted = await replay.destroy();
-    const left = emulator.snapshot().fuotaTasks.length;
-    console.log(`  ${starts} waves started, each once; stack deleted (${deleted.stackStatus}), ${left} tasks left behind`);
-    return approved && starts === waves && deleted.succeeded && left === 0;
+    const left = emulator.snapshot().fuotaTasks.length + emulator.snapshot().otaTasks.length;
+    console.log(`  ${starts} FUOTA waves started and ${otaCreated} OTA wave tasks created, each once; stack deleted (${deleted.stackStatus}), ${left} tasks left behind`);
+    return approved && starts === waves && otaCreated === otaWaves && deleted.succeeded && left === 0;
   } finally {
     wireless.destroy();
     await replay.stop();

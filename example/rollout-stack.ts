@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { FirmwareImage, FuotaRollout, FuotaWave, RfRegion } from '../src';
+import { FirmwareImage, FuotaRollout, FuotaWave, OtaJobDocument, OtaRollout, OtaWave, RfRegion } from '../src';
 
 const sensor = (i: number) => `5e000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 /** The demo's sensors: two canaries and six more per rollout. */
@@ -10,9 +10,14 @@ export const ROLLOUT_DEVICES = {
   v4: { canary: [sensor(11), sensor(12)], fleet: [13, 14, 15, 16, 17, 18].map(sensor) },
 };
 
+const hub = (name: string) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/${name}`;
+/** The demo's hubs (Managed Integrations managed things): a canary of two, then four more. */
+export const ROLLOUT_HUBS = { canary: [hub('hubcanary1'), hub('hubcanary2')], fleet: [hub('hub03'), hub('hub04'), hub('hub05'), hub('hub06')] };
+
 /**
  * Two staged rollouts of sensor firmware, a canary of two devices, then the rest: v3, whose canary
- * does well, and v4, whose canary fails (the demo scripts a device failure) and halts it.
+ * does well, and v4, whose canary fails (the demo scripts a device failure) and halts it; and one
+ * OTA rollout of hub firmware, whose wave tasks the controller creates.
  */
 export class RolloutStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -27,5 +32,10 @@ export class RolloutStack extends Stack {
         waves: [FuotaWave.ofDevices(devices.canary), FuotaWave.ofDevices(devices.fleet)],
       }).addHaltedAlarm('Halted');
     }
+    new OtaRollout(this, 'HubsV3', {
+      rolloutName: 'hubs-v3',
+      jobDocument: OtaJobDocument.fromJson({ operation: 'firmware-update', version: '3.0.0' }),
+      waves: [OtaWave.ofThings(ROLLOUT_HUBS.canary), OtaWave.ofThings(ROLLOUT_HUBS.fleet)],
+    }).addHaltedAlarm('Halted');
   }
 }

@@ -14,5 +14,8 @@ export * from './monitoring/campaign-task-base';
 export * from './monitoring/campaign-dashboard';
 export * from './fuota/fuota-task-settings';
 export * from './rollout/wave-gate';
+export * from './rollout/rollout-base';
 export * from './rollout/fuota-wave';
 export * from './rollout/fuota-rollout';
+export * from './rollout/ota-wave';
+export * from './rollout/ota-rollout';

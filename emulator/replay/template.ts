@@ -14,6 +14,7 @@ export const LIBRARY_RESOURCE_TYPES: readonly string[] = [
   'Custom::IoTWirelessFuotaRolloutWave',
   'Custom::IoTManagedIntegrationsOtaTask',
   'Custom::IoTManagedIntegrationsOtaTaskConfiguration',
+  'Custom::IoTManagedIntegrationsOtaRolloutWave',
 ];
 
 export interface TemplateResource {

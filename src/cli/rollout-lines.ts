@@ -12,7 +12,14 @@ export async function rolloutLines(reads: readonly TaskRead[], wireless: IoTWire
   const waves = reads.flatMap((read): WaveRead[] => ('progress' in read && read.task.rolloutWave ? [read] : []));
   if (waves.length === 0) return [];
   const errors: string[] = [];
-  const { rollouts } = await readRollouts(waves, { wireless, call: serviceCaller(), writeLine: (line) => errors.push(JSON.parse(line).error) });
+  const { rollouts } = await readRollouts(waves, {
+    wireless,
+    call: serviceCaller(),
+    writeLine: (line) => {
+      const entry = JSON.parse(line);
+      errors.push(entry.error ?? entry.message);
+    },
+  });
   const lines = [...rollouts.entries()].map(([name, snapshots]) => {
     const decision = decideRollout(name, snapshots, now);
     // `starting` is what the next run will do; the command itself never starts anything.

@@ -2,22 +2,22 @@
 // the campaign monitor publishes with; with --targets, one line per device or thing under each.
 // Exit codes: 0 fine, 1 a task's failed share is above
 // --fail-above, 2 bad usage or a stack or task that could not be read.
+import { commandRegion, readStackTasks, StackClients } from './cli-clients';
 import { progressLine, targetLines, tasksFailingAbove } from './progress-line';
 import { rolloutLines } from './rollout-lines';
 import { DEFAULT_TARGETS_LIMIT, StatusOptions } from './status-options';
 import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
-import { boundedMap } from '../monitoring/handler/bounded-map';
-import { listStackTasks, StackResourceReader } from '../monitoring/handler/stack-tasks';
-import { serviceCaller } from '../monitoring/status/read-options';
-import { readStackTask, TaskClients, TaskRead } from '../monitoring/status/read-stack-task';
+import type { StackResourceReader } from '../monitoring/handler/stack-tasks';
+import type { TaskRead } from '../monitoring/status/read-stack-task';
 import { TaskProgress } from '../monitoring/task-progress';
+import { JobDocumentStore } from '../ota/handler/job-document-store';
 import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 
 /** What the command talks to; tests pass fakes and a clock. */
 export interface StatusDependencies {
   readonly stacks: StackResourceReader;
-  readonly clients: TaskClients;
+  readonly clients: StackClients;
   readonly write: (text: string) => void;
   readonly sleep: (ms: number) => Promise<void>;
   /** The clock the rollout lines judge gates by (soak times, timeouts). @default Date.now */
@@ -29,7 +29,7 @@ export interface StatusDependencies {
 export async function runStatus(options: StatusOptions, dependencies?: StatusDependencies): Promise<number> {
   const deps = dependencies ?? realDependencies(options);
   for (;;) {
-    const reads = await readStack(options, deps);
+    const reads = await readStackTasks(deps.stacks, options.stack, deps.clients, { withTargets: options.targets });
     deps.clear?.();
     deps.write(`${options.stack}: ${reads.length} task${reads.length === 1 ? '' : 's'}\n`);
     for (const read of reads) {
@@ -45,12 +45,6 @@ export async function runStatus(options: StatusOptions, dependencies?: StatusDep
   }
 }
 
-async function readStack(options: StatusOptions, deps: StatusDependencies): Promise<TaskRead[]> {
-  const call = serviceCaller();
-  const tasks = await listStackTasks(deps.stacks, options.stack, call);
-  return boundedMap(tasks, 5, (task) => readStackTask(task, deps.clients, { withTargets: options.targets }));
-}
-
 function exitCode(options: StatusOptions, reads: TaskRead[], progress: TaskProgress[], deps: StatusDependencies): number {
   if (reads.some((read) => 'error' in read)) return 2;
   if (options.failAbove === undefined) return 0;
@@ -60,13 +54,13 @@ function exitCode(options: StatusOptions, reads: TaskRead[], progress: TaskProgr
 }
 
 function realDependencies(options: StatusOptions): StatusDependencies {
-  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error('no region: pass --region or set AWS_REGION');
+  const region = commandRegion(options.region);
   return {
     stacks: new CloudFormationStackStatus({ region }),
     clients: {
       wireless: iotWirelessClient({ region }),
       managedIntegrations: new ManagedIntegrationsClient({ region }),
+      records: new JobDocumentStore({ region }),
     },
     write: (text) => process.stdout.write(text),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -10,6 +10,7 @@ import { addedTasksOf } from './handler/added-tasks';
 import { EventBridge } from './handler/event-bridge';
 import { runTick } from './handler/monitor';
 import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
+import { JobDocumentStore } from '../ota/handler/job-document-store';
 import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 
@@ -20,6 +21,8 @@ const wireless = iotWirelessClient();
 const managedIntegrations = new ManagedIntegrationsClient({ region });
 const stacks = new CloudFormationStackStatus({ region });
 const eventBridge = new EventBridge({ region });
+/** The records of OTA rollout waves, in the library bucket. */
+const records = new JobDocumentStore({ region });
 
 /** Time kept back from the Lambda timeout to log the summary instead of being cut off. */
 const SAFETY_MARGIN_MS = 5_000;
@@ -35,6 +38,7 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     events: { put: async (events) => { await eventBridge.putEvents(events); } },
     wireless,
     managedIntegrations,
+    records,
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
     now: Date.now,
     // Straight to stdout: Lambda's console.log prefixes each line with a timestamp and request id,

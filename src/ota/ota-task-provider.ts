@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OtaTaskHandlerFunction } from './ota-task-handler-function';
-import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
+import { OTA_JOB_DOCUMENT_PREFIX, OTA_WAVE_RECORD_PREFIX } from './ota-task.types';
 import { PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS } from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
 import { StackTaskProvider } from '../shared/stack-task-provider';
@@ -23,6 +23,7 @@ export class OtaTaskProvider extends StackTaskProvider {
   }
 
   private documentBucket?: s3.IBucket;
+  private recordBucket?: s3.IBucket;
 
   private constructor(scope: Construct, id: string, createdBy: string, options: TaskProviderOptions | undefined) {
     super(scope, id, createdBy, {
@@ -78,6 +79,27 @@ export class OtaTaskProvider extends StackTaskProvider {
       sid: 'OtaJobDocuments',
       actions: ['s3:PutObject', 's3:DeleteObject'],
       resources: [bucket.arnForObjects(`${OTA_JOB_DOCUMENT_PREFIX}*`)],
+    }));
+  }
+
+  /**
+   * Lets the handler keep the records of OtaRollout waves (under their own prefix of the library
+   * bucket) and find a wave's task by its tags when its record could not name it (ListOtaTasks,
+   * which has no resource type).
+   */
+  public allowWaveRecords(bucket: s3.IBucket): void {
+    if (this.recordBucket) return;
+    this.recordBucket = bucket;
+    this.handlerRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'OtaRolloutWaveRecords',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${OTA_WAVE_RECORD_PREFIX}*`)],
+    }));
+    this.handlerRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'FindOtaRolloutWaveTasks',
+      actions: ['iotmanagedintegrations:ListOtaTasks'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
     }));
   }
 }

@@ -61,3 +61,20 @@ export const OTA_TASK_CONFIGURATION_RESOURCE_TYPE = 'Custom::IoTManagedIntegrati
 
 /** Job documents the library stores live under this prefix of its bucket; the service may read only it. */
 export const OTA_JOB_DOCUMENT_PREFIX = 'ota-job-documents/';
+
+/**
+ * A wave of an `OtaRollout`. The handler creates no task for it: an OTA task starts when it is
+ * created, so the rollout controller creates the wave's task once its gate passes. The handler
+ * keeps the wave's resolved request in a record (./../rollout/handler/ota-wave-record.ts) and
+ * deletes whatever task the controller created.
+ */
+export const OTA_ROLLOUT_WAVE_RESOURCE_TYPE = 'Custom::IoTManagedIntegrationsOtaRolloutWave';
+
+/** Wave records live under this prefix of the library bucket: the service cannot read it. */
+export const OTA_WAVE_RECORD_PREFIX = 'ota-rollout-waves/';
+
+/** Properties of an OTA rollout wave: an OTA task's, plus where its record is kept. */
+export interface OtaRolloutWaveResourceProperties extends OtaTaskResourceProperties {
+  /** The library bucket, which holds the wave's record. */
+  readonly WaveRecordBucket: string;
+}

@@ -1,8 +1,11 @@
 import { Arn, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
 import { ROLLOUT_EVENT_SOURCE } from './rollout-metrics';
 import { CONTROLLER_TAG_KEYS, ROLLOUT_TAGS } from './rollout-tags';
 import { CampaignMonitor } from '../monitoring/campaign-monitor';
+import { OTA_WAVE_RECORD_PREFIX } from '../ota/ota-task.types';
 
 const GRANTED = new WeakSet<CampaignMonitor>();
 
@@ -37,4 +40,27 @@ export function grantRolloutControl(monitor: CampaignMonitor): void {
     resources: [Arn.format({ service: 'events', resource: 'event-bus', resourceName: 'default' }, stack)],
     conditions: { StringEquals: { 'events:source': ROLLOUT_EVENT_SOURCE } },
   });
+}
+
+const GRANTED_OTA = new WeakSet<CampaignMonitor>();
+
+/**
+ * What the controller needs besides, for the stack's OTA rollouts, once per stack: create OTA
+ * tasks only with the stack's rollout tag in the request (CreateOtaTask has no resource type; the
+ * Service Authorization Reference lists `aws:RequestTag` for it, and tagging on create needs
+ * TagResource), and read and write the wave records under their prefix of the library bucket.
+ * ASSUMED safe either way, as above: an unevaluated condition denies, it never widens.
+ */
+export function grantOtaRolloutControl(scope: IConstruct, recordBucket: s3.IBucket): void {
+  const monitor = CampaignMonitor.of(scope);
+  if (GRANTED_OTA.has(monitor)) return;
+  GRANTED_OTA.add(monitor);
+  const add = (statement: iam.PolicyStatementProps) => monitor.function.addToRolePolicy(new iam.PolicyStatement(statement));
+  add({
+    sid: 'CreateOwnOtaRolloutWaves',
+    actions: ['iotmanagedintegrations:CreateOtaTask', 'iotmanagedintegrations:TagResource'],
+    resources: ['*'],
+    conditions: { StringEquals: { [`aws:RequestTag/${ROLLOUT_TAGS.stack}`]: Aws.STACK_NAME, 'aws:RequestedRegion': Aws.REGION } },
+  });
+  add({ sid: 'OtaRolloutWaveRecords', actions: ['s3:GetObject', 's3:PutObject'], resources: [recordBucket.arnForObjects(`${OTA_WAVE_RECORD_PREFIX}*`)] });
 }

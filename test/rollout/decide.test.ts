@@ -29,7 +29,7 @@ function progress(status: string, counts: Partial<TaskProgress> = {}): TaskProgr
 function wave(n: number, of: number, p: TaskProgress, tags: Record<string, string> = {}, gate: GateSpec | null = GATE): WaveSnapshot {
   const declared: Record<string, string> = { [ROLLOUT_TAGS.rollout]: 'fw', [ROLLOUT_TAGS.wave]: `${n}/${of}` };
   if (n > 1 && gate) declared[ROLLOUT_TAGS.gate] = encodeGate(gate);
-  return { wave: n, waves: of, taskId: `task${n}`, taskArn: `arn:aws:iotwireless:eu-west-1:1:FuotaTask/task${n}`, progress: { ...p, taskId: `task${n}` }, tags: { ...declared, ...tags } };
+  return { wave: n, waves: of, taskId: `task${n}`, taskArn: `arn:aws:iotwireless:eu-west-1:1:FuotaTask/task${n}`, started: p.status !== NOT_STARTED_STATUS, progress: { ...p, taskId: `task${n}` }, tags: { ...declared, ...tags } };
 }
 
 const pending = (targets: number) => progress(NOT_STARTED_STATUS, { pending: targets });

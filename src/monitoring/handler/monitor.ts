@@ -13,6 +13,8 @@ import { embeddedMetricDocuments } from './embedded-metrics';
 import { listStackTasks, StackResourceReader } from './stack-tasks';
 import { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
 import { controlRollouts, RolloutEvent } from '../../rollout/handler/controller';
+import { resolveOtaWaves } from '../../rollout/handler/ota-wave-reads';
+import type { RecordObjects } from '../../rollout/handler/ota-wave-record';
 import type { AddedTask } from '../monitor-input';
 import { ReadOptions, serviceCaller } from '../status/read-options';
 import { readStackTask } from '../status/read-stack-task';
@@ -36,6 +38,8 @@ export interface MonitorContext {
   readonly rule: { disableRule(name: string): Promise<void> };
   readonly wireless: IoTWirelessClient;
   readonly managedIntegrations: ManagedIntegrationsClient;
+  /** The records of OTA rollout waves (S3 objects in the library bucket); needed once the stack has an OtaRollout. */
+  readonly records?: RecordObjects;
   /** Epoch milliseconds after which no new service call starts. */
   readonly deadline: number;
   readonly now: () => number;
@@ -65,8 +69,12 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
   const options: ReadOptions = { deadline: ctx.deadline, now: ctx.now, sleep: ctx.sleep, random: ctx.random, onRequest: () => apiCalls++ };
   const call = serviceCaller(options);
 
-  const tasks = withAddedTasks(await listStackTasks(ctx.stacks, ctx.stackId, call), ctx.addedTasks ?? []);
-  const reads = await boundedMap(tasks, READ_CONCURRENCY, (task) => readStackTask(task, ctx, options));
+  const listed = withAddedTasks(await listStackTasks(ctx.stacks, ctx.stackId, call), ctx.addedTasks ?? []);
+  // OTA rollout waves are read through their records: created ones as their tasks, the others
+  // (which never count as finished: the controller has yet to start them) as they are.
+  const { tasks: readable, unstarted, errors: unreadRecords } = await resolveOtaWaves(listed, ctx.records, call);
+  const reads = [...unreadRecords, ...await boundedMap(readable, READ_CONCURRENCY, (task) => readStackTask(task, ctx, options))];
+  const tasks = [...readable, ...unreadRecords.map((read) => read.task), ...unstarted.map((read) => read.task)];
   const timestamp = ctx.now();
   let published = 0;
   for (const read of reads) {
@@ -82,7 +90,7 @@ export async function runTick(ctx: MonitorContext): Promise<TickSummary> {
 
   // The waves of the stack's rollouts: the controller decides from what was just read (a wave
   // that could not be read holds its rollout back, since nothing is decided without it).
-  const waves = reads.flatMap((read) => ('progress' in read && read.task.rolloutWave ? [read] : []));
+  const waves = [...reads.flatMap((read) => ('progress' in read && read.task.rolloutWave ? [read] : [])), ...unstarted];
   const control = waves.length > 0
     ? await controlRollouts(waves, { ...ctx, call })
     : { decisions: [], wavesStarted: 0, failures: 0 };

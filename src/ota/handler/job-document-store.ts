@@ -21,8 +21,9 @@ export interface JobDocumentStoreOptions {
 }
 
 /**
- * Writes and removes OTA job documents in the library's bucket with two signed S3 requests
- * (PutObject, DeleteObject), so the handler bundle carries no S3 client. The bucket's default
+ * Writes, reads and removes the library's objects in its bucket (OTA job documents, OTA rollout
+ * wave records) with signed S3 requests (PutObject, GetObject, DeleteObject), so the bundles
+ * carry no S3 client. The bucket's default
  * encryption (SSE-S3) applies. Like the Managed Integrations client it does not retry: callers
  * wrap calls in `callService`.
  */
@@ -50,12 +51,22 @@ export class JobDocumentStore {
     await this.send('PUT', bucket, key, content);
   }
 
+  /** GetObject of a text object; undefined when there is no such key. */
+  public async get(bucket: string, key: string): Promise<string | undefined> {
+    try {
+      return (await this.send('GET', bucket, key, undefined)).body;
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
   /** DeleteObject; S3 answers 204 whether or not the key existed. */
   public async delete(bucket: string, key: string): Promise<void> {
     await this.send('DELETE', bucket, key, undefined);
   }
 
-  private async send(method: 'PUT' | 'DELETE', bucket: string, key: string, body: string | undefined): Promise<void> {
+  private async send(method: 'PUT' | 'GET' | 'DELETE', bucket: string, key: string, body: string | undefined) {
     const url = this.endpoint ?? new URL(`https://${bucket}.s3.${this.options.region}.amazonaws.com`);
     const objectPath = `/${key.split('/').map(escapeUri).join('/')}`;
     // A configured endpoint (a local S3 stand-in) is addressed path-style; AWS virtual-hosted.
@@ -65,6 +76,6 @@ export class JobDocumentStore {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    await this.client.send(url, { method, path, headers, body });
+    return this.client.send(url, { method, path, headers, body });
   }
 }

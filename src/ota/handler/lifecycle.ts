@@ -6,13 +6,14 @@ import {
 } from './ota-requests';
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { keepOrRefuseRemovals } from './rollback';
+import { isWaveComplete, onWaveEvent } from './rollout-wave-lifecycle';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { providerInputViolation } from '../../shared/provider-input';
 import { callService, isNotFound, outcomeUnknown, ServiceCallError } from '../../shared/service-call';
 import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
-import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
+import { OTA_ROLLOUT_WAVE_RESOURCE_TYPE, OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
 
 /** What one invocation works with; tests pass a client pointed at a loopback server. */
 export interface OtaLifecycleContext {
@@ -36,6 +37,7 @@ export interface OtaLifecycleContext {
  */
 export async function onEvent(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   if (event.ResourceType === OTA_TASK_CONFIGURATION_RESOURCE_TYPE) return onConfigurationEvent(event, ctx);
+  if (event.ResourceType === OTA_ROLLOUT_WAVE_RESOURCE_TYPE) return onWaveEvent(event, ctx);
   switch (event.RequestType) {
     case 'Create': return createTask(event, ctx);
     case 'Update': return updateTask(event, ctx);
@@ -49,6 +51,7 @@ export async function onEvent(event: ProviderEvent, ctx: OtaLifecycleContext): P
  */
 export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<IsCompleteResponse> {
   if (event.ResourceType === OTA_TASK_CONFIGURATION_RESOURCE_TYPE) return { IsComplete: true };
+  if (event.ResourceType === OTA_ROLLOUT_WAVE_RESOURCE_TYPE) return isWaveComplete(event, ctx);
   const id = event.PhysicalResourceId!;
   try {
     if (event.RequestType === 'Delete') {

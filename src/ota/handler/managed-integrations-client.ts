@@ -234,6 +234,30 @@ export interface ListOtaTaskExecutionsResponse {
   readonly NextToken?: string;
 }
 
+/** Input of `ListOtaTasks`. */
+export interface ListOtaTasksRequest {
+  readonly NextToken?: string;
+  /** 1 to 1000. */
+  readonly MaxResults?: number;
+}
+
+/** One task of `ListOtaTasks` (model `OtaTaskSummary`). */
+export interface OtaTaskSummary {
+  readonly TaskId?: string;
+  readonly TaskArn?: string;
+  /** Epoch seconds. */
+  readonly CreatedAt?: number;
+  readonly LastUpdatedAt?: number;
+  readonly TaskConfigurationId?: string;
+  readonly Status?: string;
+}
+
+/** Output of `ListOtaTasks`. */
+export interface ListOtaTasksResponse {
+  readonly Tasks?: readonly OtaTaskSummary[];
+  readonly NextToken?: string;
+}
+
 /** Input of `UpdateOtaTask`: the only two members that can change in place. */
 export interface UpdateOtaTaskRequest {
   /** The task id (path label). */
@@ -413,6 +437,14 @@ export class ManagedIntegrationsClient {
     if (input.NextToken !== undefined) query.NextToken = [input.NextToken];
     if (input.MaxResults !== undefined) query.MaxResults = [String(input.MaxResults)];
     return parseJson<ListOtaTaskExecutionsResponse>(await this.send({ method: 'GET', path, query }));
+  }
+
+  /** `ListOtaTasks`: `GET /ota-tasks?NextToken=…&MaxResults=…` → 200; one page of the account's tasks in the region. */
+  public async listOtaTasks(input: ListOtaTasksRequest = {}): Promise<ListOtaTasksResponse> {
+    const query: { [name: string]: string[] } = {};
+    if (input.NextToken !== undefined) query.NextToken = [input.NextToken];
+    if (input.MaxResults !== undefined) query.MaxResults = [String(input.MaxResults)];
+    return parseJson<ListOtaTasksResponse>(await this.send({ method: 'GET', path: '/ota-tasks', query }));
   }
 
   /** `UpdateOtaTask`: `PUT /ota-tasks/{Identifier}` → 204. Only Description and TaskConfigurationId can change. */

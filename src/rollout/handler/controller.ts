@@ -8,13 +8,15 @@
 // deleting the very wave the controller would start, so DescribeStacks is asked first whenever a
 // tick has something to do, and nothing is done while the stack is in progress.
 import { IoTWirelessClient, TagResourceCommand } from '@aws-sdk/client-iot-wireless';
-import { decideRollout, RolloutAction, RolloutDecision } from './decide';
+import { decideRollout, RolloutAction, RolloutDecision, WaveSnapshot } from './decide';
+import { OtaWaveRecord, readWaveRecord, RecordObjects, writeWaveRecord } from './ota-wave-record';
 import { readRollouts, WaveRead } from './wave-snapshots';
 import { FUOTA_MIN_START_DELAY_SECONDS } from '../../fuota/fuota-task-rules';
 import { startFuotaTaskOnce } from '../../fuota/handler/start-task';
 import { CAMPAIGN_NAMESPACE } from '../../monitoring/campaign-metrics';
 import type { ServiceCaller } from '../../monitoring/status/read-options';
 import { TaskProgress } from '../../monitoring/task-progress';
+import type { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
 import { ROLLOUT_DIMENSIONS, ROLLOUT_EVENT_SOURCE, ROLLOUT_EVENT_TYPES, ROLLOUT_METRICS } from '../rollout-metrics';
 
 /** One event for the default bus. */
@@ -30,6 +32,10 @@ export interface RolloutControlContext {
   /** The ARN of the stack the waves belong to. */
   readonly stackId: string;
   readonly wireless: IoTWirelessClient;
+  /** Creates the tasks of OTA waves; needed once the stack has an OtaRollout. */
+  readonly managedIntegrations?: ManagedIntegrationsClient;
+  /** The records of OTA waves (S3, the library bucket); needed once the stack has an OtaRollout. */
+  readonly records?: RecordObjects;
   readonly stacks: { status(stackId: string): Promise<string> };
   readonly events: { put(events: RolloutEvent[]): Promise<void> };
   readonly call: ServiceCaller;
@@ -54,14 +60,12 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
   const { rollouts, failures: unread } = await readRollouts(reads, ctx);
   let failures = unread;
   const decisions = [...rollouts.entries()].map(([rollout, waves]) => decideRollout(rollout, waves, ctx.now()));
-  let acting = decisions.some((d) => d.actions.length > 0);
-  if (acting) {
-    const status = await ctx.call('DescribeStacks', () => ctx.stacks.status(ctx.stackId));
-    if (status.endsWith('_IN_PROGRESS')) {
-      ctx.writeLine(JSON.stringify({ message: `the stack is ${status}: rollouts act at the next tick after it settles` }));
-      acting = false;
-    }
-  }
+  // OTA waves whose create was decided but whose task is not recorded (a tick cut off after
+  // deciding): the create is finished, with the same client token, before anything else.
+  const unrecordedOf = (waves: readonly WaveSnapshot[]) => waves.filter((w) => w.otaWave?.record?.creating && !w.otaWave.record.taskId);
+  const unrecorded = new Map([...rollouts.entries()].map(([rollout, waves]) => [rollout, unrecordedOf(waves)]));
+  let acting = decisions.some((d) => d.actions.length > 0 || unrecorded.get(d.rollout)!.length > 0);
+  if (acting && !(await stackSettled(ctx))) acting = false;
 
   let wavesStarted = 0;
   const stackName = stackNameOf(ctx.stackId);
@@ -69,6 +73,7 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
     let started = 0;
     if (acting) {
       try {
+        for (const wave of unrecorded.get(decision.rollout)!) started += await createOtaWaveTask(wave, wave.otaWave!.record!, decision, stackName, 'finishing a create a tick before decided', ctx);
         for (const action of decision.actions) started += await act(action, decision, stackName, ctx);
       } catch (error) {
         failures++;
@@ -83,12 +88,27 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
   return { decisions, wavesStarted, failures };
 }
 
+/**
+ * Whether the stack is settled (DescribeStacks): during a deployment CloudFormation may be
+ * changing or deleting the very wave the controller would start.
+ */
+async function stackSettled(ctx: RolloutControlContext): Promise<boolean> {
+  const status = await ctx.call('DescribeStacks', () => ctx.stacks.status(ctx.stackId));
+  if (!status.endsWith('_IN_PROGRESS')) return true;
+  ctx.writeLine(JSON.stringify({ message: `the stack is ${status}: rollouts act at the next tick after it settles` }));
+  return false;
+}
+
 /** 1 when the action started a wave. */
 async function act(action: RolloutAction, decision: RolloutDecision, stackName: string, ctx: RolloutControlContext): Promise<number> {
   const wave = action.wave;
   const detail = { stackName, rollout: decision.rollout, wave: wave.wave, waves: wave.waves, taskId: wave.taskId };
   switch (action.kind) {
     case 'tag':
+      if (wave.otaWave) {
+        await updateRecord(wave, ctx, (record) => ({ ...record, tags: { ...record.tags, [action.key]: action.value } }));
+        return 0;
+      }
       await ctx.call('TagResource', () => ctx.wireless.send(new TagResourceCommand({ ResourceArn: wave.taskArn, Tags: [{ Key: action.key, Value: action.value }] })));
       return 0;
     case 'halted':
@@ -100,6 +120,13 @@ async function act(action: RolloutAction, decision: RolloutDecision, stackName: 
       }]));
       return 0;
     case 'start': {
+      if (wave.otaWave) {
+        // Asked again right before: a deletion that began since the tick's first look must find
+        // every task this stack's controller created in a record.
+        if (!(await stackSettled(ctx))) return 0;
+        const record = await updateRecord(wave, ctx, (latest) => ({ ...latest, creating: new Date(ctx.now()).toISOString() }));
+        return createOtaWaveTask(wave, record, decision, stackName, action.because, ctx);
+      }
       const startTime = new Date(ctx.now() + WAVE_START_LEAD_MS);
       const outcome = await startFuotaTaskOnce(ctx.wireless, wave.taskId, startTime, ctx.call);
       ctx.writeLine(JSON.stringify({
@@ -115,6 +142,40 @@ async function act(action: RolloutAction, decision: RolloutDecision, stackName: 
       return 1;
     }
   }
+}
+
+/**
+ * Creates an OTA wave's task (CreateOtaTask with the record's client token: a retry, or a later
+ * tick finishing a create cut off, gets the task the first call made), tells EventBridge, then
+ * records the task. Told before recorded, so a wave's start is told at least once.
+ */
+async function createOtaWaveTask(
+  wave: WaveSnapshot, record: OtaWaveRecord, decision: RolloutDecision, stackName: string, because: string, ctx: RolloutControlContext,
+): Promise<number> {
+  const created = await ctx.call('CreateOtaTask', () => ctx.managedIntegrations!.createOtaTask({ ...record.request, ClientToken: record.clientToken }));
+  ctx.writeLine(JSON.stringify({ operation: 'CreateOtaTask', rollout: decision.rollout, wave: wave.wave, taskId: created.TaskId, because }));
+  await ctx.call('PutEvents', () => ctx.events.put([{
+    source: ROLLOUT_EVENT_SOURCE,
+    detailType: ROLLOUT_EVENT_TYPES.waveStarted,
+    detail: { stackName, rollout: decision.rollout, wave: wave.wave, waves: wave.waves, taskId: created.TaskId, reason: because },
+    resources: [created.TaskArn!],
+  }]));
+  await updateRecord(wave, ctx, (latest) => ({
+    ...latest, creating: latest.creating ?? record.creating, taskId: created.TaskId, taskArn: created.TaskArn,
+  }));
+  return 1;
+}
+
+/** Read-modify-write of an OTA wave's record, read afresh so an approval written since is kept. */
+async function updateRecord(
+  wave: WaveSnapshot, ctx: RolloutControlContext, change: (record: OtaWaveRecord) => OtaWaveRecord,
+): Promise<OtaWaveRecord> {
+  const location = wave.otaWave!.location;
+  const latest = await ctx.call('GetObject', () => readWaveRecord(ctx.records!, location));
+  if (!latest) throw new Error(`the record s3://${location.bucket}/${location.key} of wave ${wave.wave} is gone (the stack is being deleted?)`);
+  const updated = change(latest);
+  await ctx.call('PutObject', () => writeWaveRecord(ctx.records!, location, updated));
+  return updated;
 }
 
 /** `arn:…:stack/<name>/<uuid>` → `<name>`. */

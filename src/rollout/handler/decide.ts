@@ -13,6 +13,8 @@
 //    finished wave below the success bar halt; too few reported, or still below the bar while
 //    running, wait; a pass is recorded (gate-passed) and the wave starts once the soak time is
 //    over, or waits for its approval when it needs one. The failure limits hold during the soak.
+import { CAMPAIGN_TASK_TYPES } from '../../monitoring/campaign-metrics';
+import type { StackTask } from '../../monitoring/handler/stack-tasks';
 import { TaskProgress } from '../../monitoring/task-progress';
 import { APPROVAL_REQUIRED, decodeGate, GateSpec, gateRevision, revisionedValue, ROLLOUT_TAGS } from '../rollout-tags';
 
@@ -26,9 +28,14 @@ export interface WaveSnapshot {
   /** Waves the rollout declares, from the wave tag. */
   readonly waves: number;
   readonly taskId: string;
+  /** The task's ARN; for an OTA wave with no task yet, its record's S3 ARN. */
   readonly taskArn: string;
+  /** Whether the wave has started: a FUOTA task past `Pending`, an OTA wave whose task was created (or whose create was decided). */
+  readonly started: boolean;
   readonly progress: TaskProgress;
   readonly tags: Readonly<Record<string, string>>;
+  /** An OTA wave: its record, where the controller writes what a FUOTA wave keeps in tags. */
+  readonly otaWave?: StackTask['otaWave'];
 }
 
 export type RolloutState = 'waiting' | 'soaking' | 'awaiting-approval' | 'starting' | 'halted' | 'complete';
@@ -60,8 +67,8 @@ type Verdict =
 export function decideRollout(rollout: string, snapshots: readonly WaveSnapshot[], now: number): RolloutDecision {
   const waves = [...snapshots].sort((a, b) => a.wave - b.wave);
   const declared = Math.max(0, ...waves.map((w) => w.waves));
-  const started = waves.filter((w) => w.progress.status !== NOT_STARTED_STATUS).length;
-  const next = waves.find((w) => w.progress.status === NOT_STARTED_STATUS);
+  const started = waves.filter((w) => w.started).length;
+  const next = waves.find((w) => !w.started);
   const base = { rollout, waves: declared, wavesStarted: started };
   if (!next) {
     const complete = started >= declared;
@@ -138,7 +145,7 @@ function judge(previous: WaveSnapshot, gate: GateSpec, now: number): Verdict {
       : { verdict: 'wait', reason: `is ${p.status} (multicast groups: only its end is reported)` };
   }
   const figures = figuresOf(p);
-  if (p.targets === 0) return { verdict: 'fail', reason: `has no devices left (${p.status})` };
+  if (p.targets === 0) return { verdict: 'fail', reason: `has no ${targetsOf(p)} left (${p.status})` };
   const broken = failureLimitBroken(p, gate);
   if (broken) return broken;
   const reported = p.succeeded + p.failed;
@@ -156,21 +163,26 @@ function judge(previous: WaveSnapshot, gate: GateSpec, now: number): Verdict {
     return { verdict: 'fail', reason: `did not pass its gate within the timeout of ${gate.timeoutSeconds} seconds after its start at ${p.startTime} (${figures})` };
   }
   return ready
-    ? { verdict: 'wait', reason: `has ${percent(successPercent)} of its reported devices succeeded, less than ${gate.minSuccessPercent}%; waiting for the rest (${figures})` }
-    : { verdict: 'wait', reason: `has ${percent(reportedPercent)} of its devices reported, ${gate.advanceAtPercent}% needed (${figures})` };
+    ? { verdict: 'wait', reason: `has ${percent(successPercent)} of its reported ${targetsOf(p)} succeeded, less than ${gate.minSuccessPercent}%; waiting for the rest (${figures})` }
+    : { verdict: 'wait', reason: `has ${percent(reportedPercent)} of its ${targetsOf(p)} reported, ${gate.advanceAtPercent}% needed (${figures})` };
 }
 
 /** The failure limits, checked as soon as failures are reported (device-level waves only). */
 function failureLimitBroken(p: TaskProgress, gate: GateSpec): Verdict | undefined {
   if (p.granularity === 'group' || p.targets === 0) return undefined;
   if (gate.maxFailures !== undefined && p.failed > gate.maxFailures) {
-    return { verdict: 'fail', reason: `has ${p.failed} failed devices, more than max-failures ${gate.maxFailures} (${figuresOf(p)})` };
+    return { verdict: 'fail', reason: `has ${p.failed} failed ${targetsOf(p)}, more than max-failures ${gate.maxFailures} (${figuresOf(p)})` };
   }
   const failedPercent = (p.failed * 100) / p.targets;
   if (gate.maxFailurePercent !== undefined && failedPercent > gate.maxFailurePercent) {
     return { verdict: 'fail', reason: `has ${percent(failedPercent)} failed, more than max-failure-percent ${gate.maxFailurePercent}% (${figuresOf(p)})` };
   }
   return undefined;
+}
+
+/** What a wave's targets are called: devices (FUOTA) or things (OTA). */
+function targetsOf(p: TaskProgress): string {
+  return p.taskType === CAMPAIGN_TASK_TYPES.ota ? 'things' : 'devices';
 }
 
 function figuresOf(p: TaskProgress): string {

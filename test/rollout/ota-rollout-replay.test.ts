@@ -1,0 +1,270 @@
+// A three-wave OtaRollout, deployed by the replay through the bundled handlers, then driven by
+// campaign-monitor ticks on the emulator's virtual clock. An OTA task starts when it is created,
+// so no wave's task exists after the deployment; the controller creates each one, in order, only
+// after the wave before it passed its gate, and never twice. A failing canary halts; approve and a
+// redeployment with a lower bar resume; a started wave refuses what its task cannot change; the
+// stack's deletion deletes every task the controller created, and every record.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { App, Stack } from 'aws-cdk-lib';
+import { StackReplay } from '../../emulator/replay';
+import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
+import { OtaJobDocument, OtaRollout, OtaWave, WaveGate } from '../../src';
+import { runApprove } from '../../src/cli/approve-command';
+import { runStatus } from '../../src/cli/status-command';
+import { EventBridge } from '../../src/monitoring/handler/event-bridge';
+import { runTick } from '../../src/monitoring/handler/monitor';
+import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
+import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
+import { RolloutEvent } from '../../src/rollout/handler/controller';
+import { CloudFormationStackStatus } from '../../src/shared/cloudformation-stack-status';
+
+jest.setTimeout(180_000);
+
+const STACK = 'OtaRolloutReplay';
+const REGION = 'eu-west-1';
+const thing = (name: string) => `arn:aws:iotmanagedintegrations:${REGION}:123456789012:managed-thing/${name}`;
+const CANARY = [thing('canary1'), thing('canary2')];
+const FLEET = [thing('hub10'), thing('hub11'), thing('hub12')];
+const REST = [thing('hub20'), thing('hub21'), thing('hub22'), thing('hub23')];
+const WAVES = [CANARY, FLEET, REST];
+const TICK_MS = 5 * 60_000;
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function synth(options: { gate?: WaveGate; fleet?: string[]; description?: string } = {}): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ota-rollout-replay-'));
+  dirs.push(outdir);
+  const app = new App({ outdir });
+  const stack = new Stack(app, STACK, { env: { account: '123456789012', region: REGION } });
+  new OtaRollout(stack, 'HubFirmware', {
+    jobDocument: OtaJobDocument.fromJson({ operation: 'firmware-update', version: '3.0.0' }),
+    gate: options.gate,
+    description: options.description,
+    waves: [OtaWave.ofThings(CANARY), OtaWave.ofThings(options.fleet ?? FLEET), OtaWave.ofThings(REST)],
+  });
+  app.synth();
+  return outdir;
+}
+
+let emulator: ServiceEmulator;
+let replay: StackReplay;
+const wirelessClients: IoTWirelessClient[] = [];
+
+async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
+  emulator = await ServiceEmulator.start({ clockStart: Date.parse('2030-06-01T12:00:00Z'), ...options });
+  replay = await StackReplay.start(emulator, { stackName: STACK });
+  expect((await replay.deploy(outdir)).succeeded).toBe(true);
+}
+afterEach(async () => {
+  wirelessClients.splice(0).forEach((client) => client.destroy());
+  await replay.stop();
+  await emulator.stop();
+});
+
+function clients() {
+  const credentials = async () => EMULATOR_CREDENTIALS;
+  const wireless = new IoTWirelessClient({ region: REGION, endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
+  wirelessClients.push(wireless);
+  return {
+    stacks: new CloudFormationStackStatus({ region: REGION, endpoint: replay.cloudFormationUrl, credentials }),
+    rule: new EventBridge({ region: REGION, endpoint: emulator.url, credentials }),
+    wireless,
+    managedIntegrations: new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials }),
+    records: new JobDocumentStore({ region: REGION, endpoint: emulator.url, credentials, now: () => new Date(emulator.clock.now()) }),
+  };
+}
+
+const events: RolloutEvent[] = [];
+beforeEach(() => events.splice(0));
+
+async function tick() {
+  const lines: string[] = [];
+  const summary = await runTick({
+    stackId: replay.stackId,
+    scheduleRuleName: `${STACK}-campaign-monitor`,
+    ...clients(),
+    events: { put: async (batch) => { events.push(...batch); } },
+    deadline: Date.now() + 60_000,
+    now: () => emulator.clock.now(),
+    writeLine: (line) => lines.push(line),
+  });
+  const rollouts = lines.map((line) => JSON.parse(line)).filter((d) => d.message === 'rollout');
+  return { summary, rollout: rollouts[0], lines };
+}
+
+async function run(maxTicks: number, until: () => boolean = () => false) {
+  for (let i = 0; i < maxTicks && !until(); i++) {
+    await tick();
+    emulator.clock.advance(TICK_MS);
+  }
+}
+
+/** The successful CreateOtaTask calls: which wave (by its targets), when. */
+function creates() {
+  return emulator.calls('CreateOtaTask').filter((c) => c.status < 300)
+    .map((c) => ({ wave: WAVES.findIndex((targets) => JSON.stringify(targets) === JSON.stringify(c.input!.Target)) + 1, at: c.virtualTime }));
+}
+
+function liveTasks() {
+  return [...emulator.state.otaTasks.values()].filter((task) => !task.deletion);
+}
+
+function records() {
+  return [...emulator.state.s3Objects.keys()].filter((key) => key.includes('/ota-rollout-waves/'));
+}
+
+test('no task exists after the deployment; three waves are created in order, each after its gate, none twice', async () => {
+  await deployed({ otaOutcomes: { successShare: 1 } });
+  expect(liveTasks()).toHaveLength(0);
+  expect(records()).toHaveLength(3);
+
+  await run(100, () => creates().length === 3);
+  const created = creates();
+  expect(created.map((c) => c.wave)).toEqual([1, 2, 3]);
+  for (const [i, c] of created.entries()) {
+    if (i === 0) continue;
+    // Every thing of the wave before had SUCCEEDED before this create was decided.
+    const before = liveTasks().find((task) => JSON.stringify(task.fields.Target) === JSON.stringify(WAVES[i - 1]))!;
+    const { startsAt, plan } = emulator.otaPlan(before.id)!;
+    expect(plan.map((p) => p.outcome)).toEqual(plan.map(() => 'SUCCEEDED'));
+    expect(Math.max(...plan.map((p) => startsAt + p.finishesAfterMs))).toBeLessThanOrEqual(c.at);
+  }
+  // Each task carries the rollout's tags and the one job document the handler stored.
+  const tasks = liveTasks();
+  expect(tasks.map((task) => task.tags['cdk-iot-ota-tasks:wave']).sort()).toEqual(['1/3', '2/3', '3/3']);
+  expect(new Set(tasks.map((task) => task.fields.S3Url)).size).toBe(3);
+  expect(events.map((e) => [e.detailType, e.detail.wave])).toEqual([['Rollout Wave Started', 1], ['Rollout Wave Started', 2], ['Rollout Wave Started', 3]]);
+
+  await run(20);
+  expect(creates()).toHaveLength(3);
+  expect((await tick()).rollout).toMatchObject({ state: 'complete', wavesStarted: 3 });
+
+  // Deleting the stack deletes every task the controller created, every record and document.
+  expect((await replay.destroy()).succeeded).toBe(true);
+  expect(liveTasks()).toHaveLength(0);
+  expect(records()).toHaveLength(0);
+  expect([...emulator.state.s3Objects.keys()].filter((key) => key.includes('/ota-job-documents/'))).toHaveLength(0);
+});
+
+test('a failing canary halts the rollout; status shows it; an approval resumes it', async () => {
+  await deployed({ otaOutcomes: { successShare: 1, script: { canary2: 'FAILED' } } });
+  await run(20);
+  expect(creates().map((c) => c.wave)).toEqual([1]);
+  const { rollout } = await tick();
+  expect(rollout).toMatchObject({ state: 'halted', nextWave: 2, wavesStarted: 1 });
+  expect(rollout.reason).toMatch(/^wave 2\/3: halted: wave 1 has 50 percent failed \/ more than max-failure-percent 10 percent/);
+  const halts = events.filter((e) => e.detailType === 'Rollout Halted');
+  expect(halts).toHaveLength(1);
+  expect(halts[0].detail).toMatchObject({ rollout: 'HubFirmware', wave: 2, failedWave: 1, figures: { targets: 2, failed: 1 } });
+  // The halt is in wave 2's record, which names no task.
+  expect(halts[0].resources[1]).toMatch(/^arn:aws:s3:::.+\/ota-rollout-waves\/[0-9a-f]{64}\.json$/);
+
+  const { stacks, wireless, managedIntegrations, records: store } = clients();
+  let status = '';
+  await runStatus({ stack: replay.stackId, watch: false, intervalSeconds: 30 }, {
+    stacks,
+    clients: { wireless, managedIntegrations, records: store },
+    write: (t) => { status += t; },
+    sleep: async () => {},
+    now: () => emulator.clock.now(),
+  });
+  expect(status).toMatch(/rollout HubFirmware {2}1\/3 waves started {2}halted: wave 2\/3: halted: wave 1 has 50 percent failed/);
+  expect(status).toMatch(/NOT_CREATED/);
+
+  const output: string[] = [];
+  const code = await runApprove({ stack: replay.stackId, rollout: 'HubFirmware' }, { stacks, wireless, managedIntegrations, records: store, write: (t) => output.push(t), now: () => emulator.clock.now() });
+  expect(code).toBe(0);
+  expect(output.join('')).toMatch(/approved wave 2\/3 of HubFirmware \(record s3:\/\/.+\) at .*\n.*its OTA task is created then/);
+  await tick();
+  expect(creates().map((c) => c.wave)).toEqual([1, 2]);
+  // Approving a started wave is refused.
+  expect(await runApprove({ stack: replay.stackId, rollout: 'HubFirmware', wave: 2 }, { stacks, wireless, managedIntegrations, records: store, write: () => {}, now: () => emulator.clock.now() })).toBe(2);
+});
+
+test('a redeployment with a lower bar resumes a halted rollout and keeps what was recorded', async () => {
+  await deployed({ otaOutcomes: { successShare: 1, script: { canary2: 'FAILED' } } });
+  await run(20);
+  expect((await tick()).rollout.state).toBe('halted');
+  expect((await replay.deploy(synth({ gate: { minSuccessPercent: 50 } })))).toMatchObject({ succeeded: true });
+  await tick();
+  expect(creates().map((c) => c.wave)).toEqual([1, 2]);
+});
+
+test('a started wave refuses what its task cannot change; a wave not started takes any change', async () => {
+  await deployed({ otaOutcomes: { successShare: 1 } });
+  await tick();
+  expect(creates().map((c) => c.wave)).toEqual([1]);
+
+  // Wave 2 has not started: new targets are an ordinary update, sent when it is created.
+  const fleet = [thing('hub10'), thing('hub19')];
+  expect((await replay.deploy(synth({ fleet })))).toMatchObject({ succeeded: true });
+  // The description changes in place on the created task (UpdateOtaTask).
+  expect((await replay.deploy(synth({ fleet, description: 'v3 rollout' })))).toMatchObject({ succeeded: true });
+  expect(liveTasks()[0].fields.Description).toBe('v3 rollout');
+
+  await run(30, () => creates().length === 2);
+  expect(JSON.parse(JSON.stringify(liveTasks()[1].fields.Target))).toEqual(fleet);
+
+  // Wave 2 has started: moving a thing out of it is refused, with the task's name and the way on.
+  const refused = await replay.deploy(synth({ fleet: [thing('hub10')], description: 'v3 rollout' }));
+  expect(refused.succeeded).toBe(false);
+  expect(refused.failure).toMatch(/OtaRollout wave .* \(HubFirmware wave 2\/3\) has started: the rollout controller created OTA task \w+, and IoT Managed Integrations accepts no change to a task's Target after CreateOtaTask\. Create a new rollout/);
+  expect(refused.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(liveTasks()).toHaveLength(2);
+});
+
+test('a tick cut off between CreateOtaTask and recording the task leaves nothing behind: the next tick, or the deletion, finds the task', async () => {
+  for (const then of ['tick', 'destroy'] as const) {
+    await deployed({ otaOutcomes: { successShare: 1 } });
+    // The first tick's last record write (the task's id) never happens.
+    const base = clients();
+    let writes = 0;
+    const failingRecords = {
+      get: base.records.get.bind(base.records),
+      delete: base.records.delete.bind(base.records),
+      put: async (bucket: string, key: string, content: string) => {
+        if (++writes >= 2) throw new Error('the tick was killed');
+        return base.records.put(bucket, key, content);
+      },
+    };
+    await runTick({
+      stackId: replay.stackId,
+      scheduleRuleName: `${STACK}-campaign-monitor`,
+      ...base,
+      records: failingRecords,
+      events: { put: async () => {} },
+      deadline: Date.now() + 60_000,
+      now: () => emulator.clock.now(),
+      writeLine: () => {},
+    }).catch(() => undefined);
+    expect(liveTasks()).toHaveLength(1);
+    const record = JSON.parse(emulator.state.s3Objects.get(recordOfWave(1))!.body);
+    expect(record).toMatchObject({ creating: expect.any(String) });
+    expect(record.taskId).toBeUndefined();
+
+    if (then === 'tick') {
+      await tick();
+      expect(liveTasks()).toHaveLength(1);
+      expect(JSON.parse(emulator.state.s3Objects.get(recordOfWave(1))!.body).taskId).toBe(liveTasks()[0].id);
+      expect(emulator.calls('CreateOtaTask').filter((c) => c.status < 300).map((c) => c.input!.ClientToken)).toEqual([record.clientToken, record.clientToken]);
+    } else {
+      const destroyed = await replay.destroy();
+      expect(destroyed.failure).toBeUndefined();
+      expect(destroyed.succeeded).toBe(true);
+      expect(liveTasks()).toHaveLength(0);
+      expect(records()).toHaveLength(0);
+    }
+    await replay.stop();
+    await emulator.stop();
+  }
+  // afterEach stops them again: harmless.
+});
+
+/** The S3 map key of the record of wave `n`. */
+function recordOfWave(n: number): string {
+  return records().find((key) => JSON.parse(emulator.state.s3Objects.get(key)!.body).tags['cdk-iot-ota-tasks:wave'] === `${n}/3`)!;
+}
