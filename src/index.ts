@@ -8,6 +8,7 @@ export * from './ota/ota-enums';
 export * from './ota/ota-job-document';
 export * from './ota/ota-task-configuration';
 export * from './ota/ota-task';
+export * from './ota/ota-task-settings';
 export * from './monitoring/campaign-alarm-options';
 export * from './monitoring/campaign-monitor';
 export * from './monitoring/campaign-task-base';

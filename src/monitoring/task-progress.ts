@@ -34,7 +34,7 @@ export interface TaskProgress {
    * groups and only the task status says how it ended.
    */
   readonly granularity: 'device' | 'group';
-  /** When the task's session starts or started (ISO 8601), once it has been started; FUOTA `LoRaWAN.StartTime`. */
+  /** When the task's session starts or started (ISO 8601), once it has been started: FUOTA `LoRaWAN.StartTime`, OTA `CreatedAt`. */
   readonly startTime?: string;
   /** The task's ARN, as the service reported it (absent for a deleted task). */
   readonly arn?: string;

@@ -13,11 +13,10 @@ import {
 import { Construct } from 'constructs';
 import { jobDocumentBucket, jobDocumentReadStatement } from './job-document-bucket';
 import { checkManagedIntegrationsRegion } from './managed-integrations-region';
-import { OtaEndBehavior, OtaMechanism, OtaProtocol, OtaRetryFailureType, OtaType } from './ota-enums';
-import { OtaJobDocument } from './ota-job-document';
-import { IOtaTaskConfiguration } from './ota-task-configuration';
+import { OtaEndBehavior, OtaType } from './ota-enums';
 import { OtaTaskProvider } from './ota-task-provider';
 import { OTA_TASK_MAX_TAGS, OTA_TASK_MAX_TARGETS, OTA_TASK_RULES } from './ota-task-rules';
+import { OtaTaskSettings } from './ota-task-settings';
 import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.types';
 import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
@@ -76,24 +75,8 @@ export interface OtaSchedulingConfig {
   readonly maintenanceWindows?: OtaMaintenanceWindow[];
 }
 
-/** Which failed executions are retried, and how often. */
-export interface OtaRetryCriteria {
-  /**
-   * Which outcomes are retried.
-   * @default - the service's default
-   */
-  readonly failureType?: OtaRetryFailureType;
-  /**
-   * How many retries at least (0 to 10).
-   * @default - the service's default
-   */
-  readonly minNumberOfRetries?: number;
-}
-
 /** Properties of an `OtaTask`. */
-export interface OtaTaskProps extends TaskOptions {
-  /** The OTA job document (JSON) the devices receive; it names the firmware to fetch. */
-  readonly jobDocument: OtaJobDocument;
+export interface OtaTaskProps extends OtaTaskSettings, TaskOptions {
   /** A fixed list of targets (`ONE_TIME`) or a continually evaluated query (`CONTINUOUS`). */
   readonly otaType: OtaType;
   /**
@@ -107,37 +90,10 @@ export interface OtaTaskProps extends TaskOptions {
    */
   readonly otaTargetQueryString?: string;
   /**
-   * A description (1 to 256 letters, digits, spaces, `-` or `_`). Can change without replacing the
-   * task; once set it cannot be removed (the service cannot clear it), only changed.
-   * @default - no description
-   */
-  readonly description?: string;
-  /**
-   * The download protocol.
-   * @default - the service's default
-   */
-  readonly protocol?: OtaProtocol;
-  /**
-   * How the update reaches devices.
-   * @default - the service's default
-   */
-  readonly otaMechanism?: OtaMechanism;
-  /**
    * When the task runs.
    * @default - at once, with no end
    */
   readonly scheduling?: OtaSchedulingConfig;
-  /**
-   * Retry rules for failed executions.
-   * @default - no retries
-   */
-  readonly retryCriteria?: OtaRetryCriteria[];
-  /**
-   * Rollout, abort and timeout settings. Can change without replacing the task; once set it
-   * cannot be removed (the service cannot clear it), only changed.
-   * @default - the service's defaults
-   */
-  readonly taskConfiguration?: IOtaTaskConfiguration;
 }
 
 /**

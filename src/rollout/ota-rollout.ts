@@ -4,19 +4,14 @@ import { RolloutBase } from './rollout-base';
 import { grantOtaRolloutControl } from './rollout-control-grants';
 import { WaveGate } from './wave-gate';
 import { jobDocumentBucket } from '../ota/job-document-bucket';
-import { OtaMechanism, OtaProtocol, OtaType } from '../ota/ota-enums';
-import { OtaJobDocument } from '../ota/ota-job-document';
-import { OtaMaintenanceWindow, OtaRetryCriteria, OtaTask } from '../ota/ota-task';
-import { IOtaTaskConfiguration } from '../ota/ota-task-configuration';
+import { OtaType } from '../ota/ota-enums';
+import { OtaMaintenanceWindow, OtaTask } from '../ota/ota-task';
 import { OtaTaskProvider } from '../ota/ota-task-provider';
+import { OtaTaskSettings } from '../ota/ota-task-settings';
 import { OTA_ROLLOUT_WAVE_RESOURCE_TYPE } from '../ota/ota-task.types';
-import { TaskResourceOptions } from '../shared/task-resource-options';
 
 /** Properties of an `OtaRollout`. */
-export interface OtaRolloutProps extends TaskResourceOptions {
-  /** The OTA job document (JSON) every wave's things receive. */
-  readonly jobDocument: OtaJobDocument;
-
+export interface OtaRolloutProps extends OtaTaskSettings {
   /**
    * The waves, in order: each becomes one `ONE_TIME` OTA task, which the stack's campaign monitor
    * creates (an OTA task starts when it is created) once the wave before it passed its gate.
@@ -40,41 +35,10 @@ export interface OtaRolloutProps extends TaskResourceOptions {
   readonly rolloutName?: string;
 
   /**
-   * Each wave task's description (1 to 256 letters, digits, spaces, `-` or `_`).
-   * @default - no description
-   */
-  readonly description?: string;
-
-  /**
-   * The download protocol.
-   * @default - the service's default
-   */
-  readonly protocol?: OtaProtocol;
-
-  /**
-   * How the update reaches devices.
-   * @default - the service's default
-   */
-  readonly otaMechanism?: OtaMechanism;
-
-  /**
    * Windows in which each wave's task may run.
    * @default - no maintenance windows
    */
   readonly maintenanceWindows?: OtaMaintenanceWindow[];
-
-  /**
-   * Retry rules for failed executions.
-   * @default - no retries
-   */
-  readonly retryCriteria?: OtaRetryCriteria[];
-
-  /**
-   * Rollout rate, abort and timeout settings of each wave's task (Managed Integrations' own
-   * rollout within a task; the waves gate between tasks).
-   * @default - the service's defaults
-   */
-  readonly taskConfiguration?: IOtaTaskConfiguration;
 }
 
 /**

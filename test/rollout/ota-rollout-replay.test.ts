@@ -7,19 +7,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { App, Stack } from 'aws-cdk-lib';
-import { StackReplay } from '../../emulator/replay';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
+import type { StackReplay } from '../../emulator/replay';
+import type { ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { OtaJobDocument, OtaRollout, OtaWave, WaveGate } from '../../src';
 import { runApprove } from '../../src/cli/approve-command';
 import { runStatus } from '../../src/cli/status-command';
-import { EventBridge } from '../../src/monitoring/handler/event-bridge';
-import { runTick } from '../../src/monitoring/handler/monitor';
-import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
-import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
-import { RolloutEvent } from '../../src/rollout/handler/controller';
-import { CloudFormationStackStatus } from '../../src/shared/cloudformation-stack-status';
+import { RolloutReplayHarness } from '../support/rollout-replay-harness';
 
 jest.setTimeout(180_000);
 
@@ -30,7 +24,6 @@ const CANARY = [thing('canary1'), thing('canary2')];
 const FLEET = [thing('hub10'), thing('hub11'), thing('hub12')];
 const REST = [thing('hub20'), thing('hub21'), thing('hub22'), thing('hub23')];
 const WAVES = [CANARY, FLEET, REST];
-const TICK_MS = 5 * 60_000;
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -50,58 +43,19 @@ function synth(options: { gate?: WaveGate; fleet?: string[]; description?: strin
   return outdir;
 }
 
+const harness = new RolloutReplayHarness(STACK);
 let emulator: ServiceEmulator;
 let replay: StackReplay;
-const wirelessClients: IoTWirelessClient[] = [];
+const events = harness.events;
+const clients = () => harness.clients();
+const tick = () => harness.tick();
+const run = (maxTicks: number, until?: () => boolean) => harness.run(maxTicks, until);
 
 async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
-  emulator = await ServiceEmulator.start({ clockStart: Date.parse('2030-06-01T12:00:00Z'), ...options });
-  replay = await StackReplay.start(emulator, { stackName: STACK });
-  expect((await replay.deploy(outdir)).succeeded).toBe(true);
+  await harness.deploy(outdir, options);
+  ({ emulator, replay } = harness);
 }
-afterEach(async () => {
-  wirelessClients.splice(0).forEach((client) => client.destroy());
-  await replay.stop();
-  await emulator.stop();
-});
-
-function clients() {
-  const credentials = async () => EMULATOR_CREDENTIALS;
-  const wireless = new IoTWirelessClient({ region: REGION, endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
-  wirelessClients.push(wireless);
-  return {
-    stacks: new CloudFormationStackStatus({ region: REGION, endpoint: replay.cloudFormationUrl, credentials }),
-    rule: new EventBridge({ region: REGION, endpoint: emulator.url, credentials }),
-    wireless,
-    managedIntegrations: new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials }),
-    records: new JobDocumentStore({ region: REGION, endpoint: emulator.url, credentials, now: () => new Date(emulator.clock.now()) }),
-  };
-}
-
-const events: RolloutEvent[] = [];
-beforeEach(() => events.splice(0));
-
-async function tick() {
-  const lines: string[] = [];
-  const summary = await runTick({
-    stackId: replay.stackId,
-    scheduleRuleName: `${STACK}-campaign-monitor`,
-    ...clients(),
-    events: { put: async (batch) => { events.push(...batch); } },
-    deadline: Date.now() + 60_000,
-    now: () => emulator.clock.now(),
-    writeLine: (line) => lines.push(line),
-  });
-  const rollouts = lines.map((line) => JSON.parse(line)).filter((d) => d.message === 'rollout');
-  return { summary, rollout: rollouts[0], lines };
-}
-
-async function run(maxTicks: number, until: () => boolean = () => false) {
-  for (let i = 0; i < maxTicks && !until(); i++) {
-    await tick();
-    emulator.clock.advance(TICK_MS);
-  }
-}
+afterEach(() => harness.stop());
 
 /** The successful CreateOtaTask calls: which wave (by its targets), when. */
 function creates() {
@@ -231,16 +185,7 @@ test('a tick cut off between CreateOtaTask and recording the task leaves nothing
         return base.records.put(bucket, key, content);
       },
     };
-    await runTick({
-      stackId: replay.stackId,
-      scheduleRuleName: `${STACK}-campaign-monitor`,
-      ...base,
-      records: failingRecords,
-      events: { put: async () => {} },
-      deadline: Date.now() + 60_000,
-      now: () => emulator.clock.now(),
-      writeLine: () => {},
-    }).catch(() => undefined);
+    await harness.tick(failingRecords).catch(() => undefined);
     expect(liveTasks()).toHaveLength(1);
     const record = JSON.parse(emulator.state.s3Objects.get(recordOfWave(1))!.body);
     expect(record).toMatchObject({ creating: expect.any(String) });
@@ -258,10 +203,8 @@ test('a tick cut off between CreateOtaTask and recording the task leaves nothing
       expect(liveTasks()).toHaveLength(0);
       expect(records()).toHaveLength(0);
     }
-    await replay.stop();
-    await emulator.stop();
+    await harness.stop();
   }
-  // afterEach stops them again: harmless.
 });
 
 /** The S3 map key of the record of wave `n`. */

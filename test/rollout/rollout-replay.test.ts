@@ -5,19 +5,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { StackReplay } from '../../emulator/replay';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
+import type { StackReplay } from '../../emulator/replay';
+import type { ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { FirmwareImage, FuotaRollout, FuotaWave, WaveGate } from '../../src';
 import { runApprove } from '../../src/cli/approve-command';
 import { runStatus } from '../../src/cli/status-command';
-import { EventBridge } from '../../src/monitoring/handler/event-bridge';
-import { runTick } from '../../src/monitoring/handler/monitor';
-import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
-import { RolloutEvent } from '../../src/rollout/handler/controller';
-import { CloudFormationStackStatus } from '../../src/shared/cloudformation-stack-status';
+import { RolloutReplayHarness } from '../support/rollout-replay-harness';
 
 jest.setTimeout(180_000);
 
@@ -27,7 +22,6 @@ const device = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart
 const CANARY = [device(1), device(2)];
 const FLEET = [device(10), device(11), device(12), device(13)];
 const REST = [device(20), device(21), device(22), device(23), device(24), device(25)];
-const TICK_MS = 5 * 60_000;
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -47,62 +41,23 @@ function synth(gate?: WaveGate): string {
   return outdir;
 }
 
+const harness = new RolloutReplayHarness(STACK);
 let emulator: ServiceEmulator;
 let replay: StackReplay;
-const wirelessClients: IoTWirelessClient[] = [];
+const events = harness.events;
+const clients = () => harness.clients();
+const tick = () => harness.tick();
+const run = (maxTicks: number, until?: () => boolean) => harness.run(maxTicks, until);
 
 async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
-  emulator = await ServiceEmulator.start({ clockStart: Date.parse('2030-06-01T12:00:00Z'), knownWirelessDevices: [...CANARY, ...FLEET, ...REST], ...options });
-  replay = await StackReplay.start(emulator, { stackName: STACK });
-  expect((await replay.deploy(outdir)).succeeded).toBe(true);
+  await harness.deploy(outdir, { knownWirelessDevices: [...CANARY, ...FLEET, ...REST], ...options });
+  ({ emulator, replay } = harness);
 }
-afterEach(async () => {
-  wirelessClients.splice(0).forEach((client) => client.destroy());
-  await replay.stop();
-  await emulator.stop();
-});
-
-function clients() {
-  const credentials = async () => EMULATOR_CREDENTIALS;
-  const wireless = new IoTWirelessClient({ region: REGION, endpoint: emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
-  wirelessClients.push(wireless);
-  return {
-    stacks: new CloudFormationStackStatus({ region: REGION, endpoint: replay.cloudFormationUrl, credentials }),
-    rule: new EventBridge({ region: REGION, endpoint: emulator.url, credentials }),
-    wireless,
-    managedIntegrations: new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials }),
-  };
-}
-
-const events: RolloutEvent[] = [];
-beforeEach(() => events.splice(0));
-
-async function tick() {
-  const lines: string[] = [];
-  const summary = await runTick({
-    stackId: replay.stackId,
-    scheduleRuleName: `${STACK}-campaign-monitor`,
-    ...clients(),
-    events: { put: async (batch) => { events.push(...batch); } },
-    deadline: Date.now() + 60_000,
-    now: () => emulator.clock.now(),
-    writeLine: (line) => lines.push(line),
-  });
-  const rollouts = lines.map((line) => JSON.parse(line)).filter((d) => d.message === 'rollout');
-  return { summary, rollout: rollouts[0] };
-}
+afterEach(() => harness.stop());
 
 /** The waves' task ids, in order (by the task names the wave tags give). */
 function waveTaskIds(): string[] {
   return [1, 2, 3].map((n) => [...emulator.state.fuotaTasks.values()].find((t) => t.tags['cdk-iot-ota-tasks:wave'] === `${n}/3` && !t.deletion)!.id);
-}
-
-/** Ticks every 5 virtual minutes until `until` holds or `maxTicks` passed; the started waves in order. */
-async function run(maxTicks: number, until: () => boolean = () => false) {
-  for (let i = 0; i < maxTicks && !until(); i++) {
-    await tick();
-    emulator.clock.advance(TICK_MS);
-  }
 }
 
 function starts() {

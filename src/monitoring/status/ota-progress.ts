@@ -37,6 +37,8 @@ export async function readOtaTaskProgress(client: ManagedIntegrationsClient, tas
     running: status === 'IN_PROGRESS',
     ...otaCounts(task),
     granularity: 'device',
+    // A ONE_TIME task starts when created (a scheduled start is later): the rollout gate's timeout counts from here.
+    ...(task.CreatedAt !== undefined ? { startTime: new Date(task.CreatedAt * 1000).toISOString() } : {}),
     ...(options?.withTargets ? { targetStatuses: await listExecutions(client, taskId, call) } : {}),
   };
 }

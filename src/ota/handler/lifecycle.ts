@@ -7,6 +7,7 @@ import {
 import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { keepOrRefuseRemovals } from './rollback';
 import { isWaveComplete, onWaveEvent } from './rollout-wave-lifecycle';
+import { otaTaskGone } from './task-gone';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
@@ -55,7 +56,7 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
   const id = event.PhysicalResourceId!;
   try {
     if (event.RequestType === 'Delete') {
-      return await isGone(id, ctx) ? { IsComplete: true } : pollAgain(event, ctx.now(), `DeleteOtaTask: task ${id} is still being deleted`);
+      return await otaTaskGone(id, ctx) ? { IsComplete: true } : pollAgain(event, ctx.now(), `DeleteOtaTask: task ${id} is still being deleted`);
     }
     const desired = parseOtaTaskProperties(event.ResourceProperties);
     // After a replacement the new task has none of the old keys; untagging them is harmless.
@@ -186,17 +187,6 @@ async function deleteTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   }
   // isComplete polls until the asynchronous delete has finished.
   return { PhysicalResourceId: id, ...pollingStart(ctx.now()) };
-}
-
-async function isGone(id: string, ctx: OtaLifecycleContext): Promise<boolean> {
-  try {
-    const task = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
-    ctx.log({ taskId: id, waitingForDeletion: task.Status });
-    return false;
-  } catch (error) {
-    if (isNotFound(error)) return true;
-    throw error;
-  }
 }
 
 async function convergeTags(arn: string, id: string, desired: OtaTaskSpec, previous: OtaTaskSpec | undefined, ctx: OtaLifecycleContext) {

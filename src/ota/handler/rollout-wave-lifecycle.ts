@@ -12,6 +12,7 @@ import type { OtaLifecycleContext } from './lifecycle';
 import type { CreateOtaTaskRequest, GetOtaTaskResponse } from './managed-integrations-client';
 import { jobDocumentKey, s3UrlOf } from './ota-requests';
 import { OtaTaskSpec, parseOtaTaskProperties } from './ota-specs';
+import { otaTaskGone } from './task-gone';
 import {
   OtaWaveRecord, readWaveRecord, recordLocation, RecordLocation, recordPhysicalId, recordStarted, rolloutTagsOf, WAVE_RECORD_FORMAT,
   writeWaveRecord,
@@ -45,7 +46,7 @@ export async function isWaveComplete(event: ProviderEvent, ctx: OtaLifecycleCont
   if (!location) return { IsComplete: true };
   const taskId = typeof event.Data?.TaskId === 'string' ? event.Data.TaskId : undefined;
   try {
-    if (taskId && !(await taskGone(taskId, ctx))) return pollAgain(event, ctx.now(), `DeleteOtaTask: task ${taskId} is still being deleted`);
+    if (taskId && !(await otaTaskGone(taskId, ctx))) return pollAgain(event, ctx.now(), `DeleteOtaTask: task ${taskId} is still being deleted`);
     const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
     if (record?.document) await call(ctx, 'DeleteObject', () => ctx.documents.delete(record.document!.bucket, record.document!.key));
     await call(ctx, 'DeleteObject', () => ctx.documents.delete(location.bucket, location.key));
@@ -186,17 +187,6 @@ async function findCreatedTask(record: OtaWaveRecord, ctx: OtaLifecycleContext):
   } while (token);
   ctx.log({ note: 'the record says a create was decided, and no task with its tags exists: none was created' });
   return undefined;
-}
-
-async function taskGone(id: string, ctx: OtaLifecycleContext): Promise<boolean> {
-  try {
-    const task = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
-    ctx.log({ taskId: id, waitingForDeletion: task.Status });
-    return false;
-  } catch (error) {
-    if (isNotFound(error)) return true;
-    throw error;
-  }
 }
 
 function call<T>(ctx: OtaLifecycleContext, operation: string, send: () => Promise<T>): Promise<T> {

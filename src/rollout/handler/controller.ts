@@ -17,6 +17,7 @@ import { CAMPAIGN_NAMESPACE } from '../../monitoring/campaign-metrics';
 import type { ServiceCaller } from '../../monitoring/status/read-options';
 import { TaskProgress } from '../../monitoring/task-progress';
 import type { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
+import { outcomeUnknown } from '../../shared/service-call';
 import { ROLLOUT_DIMENSIONS, ROLLOUT_EVENT_SOURCE, ROLLOUT_EVENT_TYPES, ROLLOUT_METRICS } from '../rollout-metrics';
 
 /** One event for the default bus. */
@@ -60,10 +61,10 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
   const { rollouts, failures: unread } = await readRollouts(reads, ctx);
   let failures = unread;
   const decisions = [...rollouts.entries()].map(([rollout, waves]) => decideRollout(rollout, waves, ctx.now()));
-  // OTA waves whose create was decided but whose task is not recorded (a tick cut off after
-  // deciding): the create is finished, with the same client token, before anything else.
-  const unrecordedOf = (waves: readonly WaveSnapshot[]) => waves.filter((w) => w.otaWave?.record?.creating && !w.otaWave.record.taskId);
-  const unrecorded = new Map([...rollouts.entries()].map(([rollout, waves]) => [rollout, unrecordedOf(waves)]));
+  // OTA waves whose create a tick decided and did not finish (its task not recorded, or its start
+  // not told): finished first, with the same client token, before anything else.
+  const unfinishedOf = (waves: readonly WaveSnapshot[]) => waves.filter((w) => w.otaWave?.record?.creating && !w.otaWave.record.announced);
+  const unrecorded = new Map([...rollouts.entries()].map(([rollout, waves]) => [rollout, unfinishedOf(waves)]));
   let acting = decisions.some((d) => d.actions.length > 0 || unrecorded.get(d.rollout)!.length > 0);
   if (acting && !(await stackSettled(ctx))) acting = false;
 
@@ -73,7 +74,9 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
     let started = 0;
     if (acting) {
       try {
-        for (const wave of unrecorded.get(decision.rollout)!) started += await createOtaWaveTask(wave, wave.otaWave!.record!, decision, stackName, 'finishing a create a tick before decided', ctx);
+        for (const wave of unrecorded.get(decision.rollout)!) {
+          await createOtaWaveTask(wave, wave.otaWave!.record!, decision, stackName, 'finishing a create a tick before decided', ctx);
+        }
         for (const action of decision.actions) started += await act(action, decision, stackName, ctx);
       } catch (error) {
         failures++;
@@ -125,7 +128,8 @@ async function act(action: RolloutAction, decision: RolloutDecision, stackName: 
         // every task this stack's controller created in a record.
         if (!(await stackSettled(ctx))) return 0;
         const record = await updateRecord(wave, ctx, (latest) => ({ ...latest, creating: new Date(ctx.now()).toISOString() }));
-        return createOtaWaveTask(wave, record, decision, stackName, action.because, ctx);
+        await createOtaWaveTask(wave, record, decision, stackName, action.because, ctx);
+        return 1;
       }
       const startTime = new Date(ctx.now() + WAVE_START_LEAD_MS);
       const outcome = await startFuotaTaskOnce(ctx.wireless, wave.taskId, startTime, ctx.call);
@@ -146,24 +150,38 @@ async function act(action: RolloutAction, decision: RolloutDecision, stackName: 
 
 /**
  * Creates an OTA wave's task (CreateOtaTask with the record's client token: a retry, or a later
- * tick finishing a create cut off, gets the task the first call made), tells EventBridge, then
- * records the task. Told before recorded, so a wave's start is told at least once.
+ * tick finishing a create cut off, gets the task the first call made), records it at once, then
+ * tells EventBridge and records that (so a start is told at least once, and a later tick retries
+ * the telling, never the create). A create the service refuses created nothing: the record loses
+ * its `creating` mark, so the wave is not started and the next tick decides anew.
  */
 async function createOtaWaveTask(
   wave: WaveSnapshot, record: OtaWaveRecord, decision: RolloutDecision, stackName: string, because: string, ctx: RolloutControlContext,
-): Promise<number> {
-  const created = await ctx.call('CreateOtaTask', () => ctx.managedIntegrations!.createOtaTask({ ...record.request, ClientToken: record.clientToken }));
-  ctx.writeLine(JSON.stringify({ operation: 'CreateOtaTask', rollout: decision.rollout, wave: wave.wave, taskId: created.TaskId, because }));
+): Promise<void> {
+  let taskId = record.taskId;
+  let taskArn = record.taskArn;
+  if (!taskId) {
+    let created: { TaskId?: string; TaskArn?: string };
+    try {
+      created = await ctx.call('CreateOtaTask', () => ctx.managedIntegrations!.createOtaTask({ ...record.request, ClientToken: record.clientToken }));
+    } catch (error) {
+      if (!outcomeUnknown(error)) {
+        await updateRecord(wave, ctx, ({ creating: _refused, ...latest }) => latest);
+        ctx.writeLine(JSON.stringify({ level: 'ERROR', operation: 'CreateOtaTask', rollout: decision.rollout, wave: wave.wave, refused: (error as Error).message }));
+      }
+      throw error;
+    }
+    ({ TaskId: taskId, TaskArn: taskArn } = created);
+    ctx.writeLine(JSON.stringify({ operation: 'CreateOtaTask', rollout: decision.rollout, wave: wave.wave, taskId, because }));
+    await updateRecord(wave, ctx, (latest) => ({ ...latest, creating: latest.creating ?? record.creating, taskId, taskArn }));
+  }
   await ctx.call('PutEvents', () => ctx.events.put([{
     source: ROLLOUT_EVENT_SOURCE,
     detailType: ROLLOUT_EVENT_TYPES.waveStarted,
-    detail: { stackName, rollout: decision.rollout, wave: wave.wave, waves: wave.waves, taskId: created.TaskId, reason: because },
-    resources: [created.TaskArn!],
+    detail: { stackName, rollout: decision.rollout, wave: wave.wave, waves: wave.waves, taskId, reason: because },
+    resources: [taskArn!],
   }]));
-  await updateRecord(wave, ctx, (latest) => ({
-    ...latest, creating: latest.creating ?? record.creating, taskId: created.TaskId, taskArn: created.TaskArn,
-  }));
-  return 1;
+  await updateRecord(wave, ctx, (latest) => ({ ...latest, announced: true }));
 }
 
 /** Read-modify-write of an OTA wave's record, read afresh so an approval written since is kept. */

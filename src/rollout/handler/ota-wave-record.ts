@@ -5,7 +5,8 @@
 // - the handler writes what the wave will send (the resolved CreateOtaTask request, its client
 //   token, the declared rollout tags) at deployment;
 // - the controller writes what happened (a passed gate, a halt; `creating` just before it calls
-//   CreateOtaTask, then the task's id and ARN), and `approve` the approval;
+//   CreateOtaTask, then the task's id and ARN, then `announced` once the start was told), and
+//   `approve` the approval;
 // - the handler's Delete deletes the task it names, then the record.
 // The record is the durable state a FUOTA wave keeps in its task's tags, readable by anyone with
 // access to the bucket (`aws s3 cp s3://<physical id> -`).
@@ -31,6 +32,8 @@ export interface OtaWaveRecord {
   /** The task the controller created. */
   readonly taskId?: string;
   readonly taskArn?: string;
+  /** Whether the `Rollout Wave Started` event of the task was sent. */
+  readonly announced?: boolean;
 }
 
 /** A record's place in S3. */

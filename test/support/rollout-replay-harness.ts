@@ -1,0 +1,81 @@
+// What the rollout replay tests share: an emulator and the replay's CloudFormation around one
+// deployed stack, the clients the monitor and the commands use against them, and monitor ticks on
+// the virtual clock with the events they published.
+import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { StackReplay } from '../../emulator/replay';
+import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
+import { EventBridge } from '../../src/monitoring/handler/event-bridge';
+import { runTick } from '../../src/monitoring/handler/monitor';
+import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
+import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
+import type { RolloutEvent } from '../../src/rollout/handler/controller';
+import type { RecordObjects } from '../../src/rollout/handler/ota-wave-record';
+import { CloudFormationStackStatus } from '../../src/shared/cloudformation-stack-status';
+
+export const REPLAY_REGION = 'eu-west-1';
+export const TICK_MS = 5 * 60_000;
+
+export class RolloutReplayHarness {
+  public emulator!: ServiceEmulator;
+  public replay!: StackReplay;
+  /** What the ticks published to EventBridge since the last deployment. */
+  public readonly events: RolloutEvent[] = [];
+  private readonly wirelessClients: IoTWirelessClient[] = [];
+
+  constructor(private readonly stackName: string) {}
+
+  /** A fresh emulator (at 2030-06-01T12:00Z) with the synthesized app in `outdir` deployed on it. */
+  public async deploy(outdir: string, options: ServiceEmulatorOptions = {}): Promise<void> {
+    this.events.splice(0);
+    this.emulator = await ServiceEmulator.start({ clockStart: Date.parse('2030-06-01T12:00:00Z'), ...options });
+    this.replay = await StackReplay.start(this.emulator, { stackName: this.stackName });
+    const created = await this.replay.deploy(outdir);
+    if (!created.succeeded) throw new Error(`the deployment failed: ${created.failure}`);
+  }
+
+  public async stop(): Promise<void> {
+    this.wirelessClients.splice(0).forEach((client) => client.destroy());
+    await this.replay?.stop();
+    await this.emulator?.stop();
+  }
+
+  /** The clients of the monitor and the commands, against the emulator and the replay. */
+  public clients() {
+    const credentials = async () => EMULATOR_CREDENTIALS;
+    const wireless = new IoTWirelessClient({ region: REPLAY_REGION, endpoint: this.emulator.url, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
+    this.wirelessClients.push(wireless);
+    return {
+      stacks: new CloudFormationStackStatus({ region: REPLAY_REGION, endpoint: this.replay.cloudFormationUrl, credentials }),
+      rule: new EventBridge({ region: REPLAY_REGION, endpoint: this.emulator.url, credentials }),
+      wireless,
+      managedIntegrations: new ManagedIntegrationsClient({ region: REPLAY_REGION, endpoint: this.emulator.url, credentials }),
+      records: new JobDocumentStore({ region: REPLAY_REGION, endpoint: this.emulator.url, credentials }) as RecordObjects,
+    };
+  }
+
+  /** One monitor tick at the virtual now; its summary, the first rollout line and every line. */
+  public async tick(records?: RecordObjects) {
+    const lines: string[] = [];
+    const clients = this.clients();
+    const summary = await runTick({
+      stackId: this.replay.stackId,
+      scheduleRuleName: `${this.stackName}-campaign-monitor`,
+      ...clients,
+      records: records ?? clients.records,
+      events: { put: async (batch) => { this.events.push(...batch); } },
+      deadline: Date.now() + 60_000,
+      now: () => this.emulator.clock.now(),
+      writeLine: (line) => lines.push(line),
+    });
+    const rollouts = lines.map((line) => JSON.parse(line)).filter((d) => d.message === 'rollout');
+    return { summary, rollout: rollouts[0], lines };
+  }
+
+  /** Ticks every 5 virtual minutes until `until` holds or `maxTicks` passed. */
+  public async run(maxTicks: number, until: () => boolean = () => false): Promise<void> {
+    for (let i = 0; i < maxTicks && !until(); i++) {
+      await this.tick();
+      this.emulator.clock.advance(TICK_MS);
+    }
+  }
+}
