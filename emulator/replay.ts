@@ -456,6 +456,9 @@ export class StackReplay {
         cloudFormationEndpoint: this.cloudFormationUrl,
         accessKeyId: credentials.accessKeyId,
         secretAccessKey: credentials.secretAccessKey,
+        // The handler's clock is the emulator's: its polling budget, its start times and its
+        // records' instants agree with what the services and the monitor's ticks see.
+        virtualNow: this.emulator.clock.now(),
       }, requestId, kill.signal);
       logs.push(...outcome.logs);
       return outcome;

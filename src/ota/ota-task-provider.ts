@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OtaTaskHandlerFunction } from './ota-task-handler-function';
-import { OTA_JOB_DOCUMENT_PREFIX, OTA_WAVE_RECORD_PREFIX } from './ota-task.types';
+import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
+import { waveRecordStatements } from './wave-record-policy';
 import { PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS } from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
 import { StackTaskProvider } from '../shared/stack-task-provider';
@@ -90,11 +91,9 @@ export class OtaTaskProvider extends StackTaskProvider {
   public allowWaveRecords(bucket: s3.IBucket): void {
     if (this.recordBucket) return;
     this.recordBucket = bucket;
-    this.handlerRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'OtaRolloutWaveRecords',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [bucket.arnForObjects(`${OTA_WAVE_RECORD_PREFIX}*`)],
-    }));
+    for (const statement of waveRecordStatements('OtaRolloutWaveRecords', bucket, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'])) {
+      this.handlerRole.addToPolicy(statement);
+    }
     this.handlerRole.addToPolicy(new iam.PolicyStatement({
       sid: 'FindOtaRolloutWaveTasks',
       actions: ['iotmanagedintegrations:ListOtaTasks'],

@@ -172,8 +172,9 @@ function checkRollout(rollout: RolloutBase, waves: readonly RolloutWaveDeclarati
     const { kind, targets } = wave;
     if (Token.isUnresolved(targets)) throw new Error(`${path}: waves[${index}] must list its ${kind}s at synth (a wave's targets decide the rollout's order), got a token`);
     if (targets.length === 0) throw new Error(`${path}: waves[${index}] has no ${kind}s: every wave needs at least one`);
+    // A target may be a token (a device's `ref`): the handler checks it before any call, and the
+    // same token twice is still the same string here.
     for (const target of targets) {
-      if (Token.isUnresolved(target)) throw new Error(`${path}: waves[${index}] must list its ${kind}s at synth, got a token among them`);
       const earlier = seen.get(target);
       if (earlier !== undefined) {
         throw new Error(`${path}: waves[${index}] lists ${kind} ${JSON.stringify(target)}, which waves[${earlier}] lists too: a ${kind} belongs to one wave only`);

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { ROLLOUT_EVENT_SOURCE } from './rollout-metrics';
 import { CONTROLLER_TAG_KEYS, ROLLOUT_TAGS } from './rollout-tags';
 import { CampaignMonitor } from '../monitoring/campaign-monitor';
-import { OTA_WAVE_RECORD_PREFIX } from '../ota/ota-task.types';
+import { waveRecordStatements } from '../ota/wave-record-policy';
 
 const GRANTED = new WeakSet<CampaignMonitor>();
 
@@ -48,7 +48,7 @@ const GRANTED_OTA = new WeakSet<CampaignMonitor>();
  * What the controller needs besides, for the stack's OTA rollouts, once per stack: create OTA
  * tasks only with the stack's rollout tag in the request (CreateOtaTask has no resource type; the
  * Service Authorization Reference lists `aws:RequestTag` for it, and tagging on create needs
- * TagResource), and read and write the wave records under their prefix of the library bucket.
+ * TagResource, granted on OTA task ARNs only), and read and write the wave records under their prefix of the library bucket.
  * ASSUMED safe either way, as above: an unevaluated condition denies, it never widens.
  */
 export function grantOtaRolloutControl(scope: IConstruct, recordBucket: s3.IBucket): void {
@@ -56,11 +56,19 @@ export function grantOtaRolloutControl(scope: IConstruct, recordBucket: s3.IBuck
   if (GRANTED_OTA.has(monitor)) return;
   GRANTED_OTA.add(monitor);
   const add = (statement: iam.PolicyStatementProps) => monitor.function.addToRolePolicy(new iam.PolicyStatement(statement));
+  const ownStackTag = { [`aws:RequestTag/${ROLLOUT_TAGS.stack}`]: Aws.STACK_NAME };
   add({
     sid: 'CreateOwnOtaRolloutWaves',
-    actions: ['iotmanagedintegrations:CreateOtaTask', 'iotmanagedintegrations:TagResource'],
+    actions: ['iotmanagedintegrations:CreateOtaTask'],
     resources: ['*'],
-    conditions: { StringEquals: { [`aws:RequestTag/${ROLLOUT_TAGS.stack}`]: Aws.STACK_NAME, 'aws:RequestedRegion': Aws.REGION } },
+    conditions: { StringEquals: { ...ownStackTag, 'aws:RequestedRegion': Aws.REGION } },
   });
-  add({ sid: 'OtaRolloutWaveRecords', actions: ['s3:GetObject', 's3:PutObject'], resources: [recordBucket.arnForObjects(`${OTA_WAVE_RECORD_PREFIX}*`)] });
+  // Tagging on create is authorized on the task being created, so only OTA task ARNs are needed.
+  add({
+    sid: 'TagOwnOtaRolloutWavesOnCreate',
+    actions: ['iotmanagedintegrations:TagResource'],
+    resources: [Arn.format({ service: 'iotmanagedintegrations', resource: 'ota-task', resourceName: '*' }, Stack.of(monitor))],
+    conditions: { StringEquals: ownStackTag },
+  });
+  for (const statement of waveRecordStatements('OtaRolloutWaveRecords', recordBucket, ['s3:GetObject', 's3:PutObject'])) monitor.function.addToRolePolicy(statement);
 }

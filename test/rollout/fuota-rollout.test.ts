@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iotwireless from 'aws-cdk-lib/aws-iotwireless';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { measureRollouts, rolloutSection } from '../../bench/rollout';
 import { CampaignDashboard, CampaignMonitor, FirmwareImage, FuotaRollout, FuotaRolloutProps, FuotaTaskStart, FuotaWave } from '../../src';
@@ -115,6 +116,28 @@ describe('FuotaRollout', () => {
     });
     expect(r.metricWavesStarted().metricName).toBe('RolloutWavesStarted');
     expect(r.waves[0].metricFailed().metricName).toBe('Failed');
+  });
+
+  test('a wave may name its devices by token (a device created in the stack), the handler checks them at deployment', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Fleet', { env });
+    const made = new iotwireless.CfnWirelessDevice(stack, 'Sensor', { type: 'LoRaWAN', destinationName: 'uplinks' });
+    new FuotaRollout(stack, 'Firmware', {
+      firmware: FirmwareImage.fromBucket(s3.Bucket.fromBucketName(stack, 'Images', 'images'), 'v2.bin'),
+      waves: [FuotaWave.ofDevices([made.ref]), FuotaWave.ofDevices(devices(10, 5))],
+    });
+    const waves = Object.values(Template.fromStack(stack).findResources(FUOTA_ROLLOUT_WAVE_RESOURCE_TYPE));
+    expect(JSON.stringify(waves[0].Properties)).toContain(JSON.stringify({ Ref: stack.getLogicalId(made) }));
+  });
+
+  test('the same device token in two waves is refused like the same id', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Fleet', { env });
+    const made = new iotwireless.CfnWirelessDevice(stack, 'Sensor', { type: 'LoRaWAN', destinationName: 'uplinks' });
+    expect(() => new FuotaRollout(stack, 'Firmware', {
+      firmware: FirmwareImage.fromBucket(s3.Bucket.fromBucketName(stack, 'Images', 'images'), 'v2.bin'),
+      waves: [FuotaWave.ofDevices([made.ref]), FuotaWave.ofDevices([made.ref])],
+    })).toThrow(/^Fleet\/Firmware: waves\[1\] lists device ".*", which waves\[0\] lists too/);
   });
 
   describe('refuses at synth', () => {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import type { StackReplay } from '../../emulator/replay';
 import type { ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { OtaJobDocument, OtaRollout, OtaWave, WaveGate } from '../../src';
@@ -28,7 +28,7 @@ const WAVES = [CANARY, FLEET, REST];
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-function synth(options: { gate?: WaveGate; fleet?: string[]; description?: string } = {}): string {
+function synth(options: { gate?: WaveGate; fleet?: string[]; description?: string; tags?: Record<string, string> } = {}): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ota-rollout-replay-'));
   dirs.push(outdir);
   const app = new App({ outdir });
@@ -39,6 +39,7 @@ function synth(options: { gate?: WaveGate; fleet?: string[]; description?: strin
     description: options.description,
     waves: [OtaWave.ofThings(CANARY), OtaWave.ofThings(options.fleet ?? FLEET), OtaWave.ofThings(REST)],
   });
+  for (const [key, value] of Object.entries(options.tags ?? {})) Tags.of(stack).add(key, value);
   app.synth();
   return outdir;
 }
@@ -143,9 +144,63 @@ test('a redeployment with a lower bar resumes a halted rollout and keeps what wa
   await deployed({ otaOutcomes: { successShare: 1, script: { canary2: 'FAILED' } } });
   await run(20);
   expect((await tick()).rollout.state).toBe('halted');
+  const halted = recordBody(2).tags['cdk-iot-ota-tasks:halted'];
+  expect(halted).toMatch(/wave 1 has 50 percent failed/);
   expect((await replay.deploy(synth({ gate: { minSuccessPercent: 50 } })))).toMatchObject({ succeeded: true });
+  // The redeployment rewrote wave 2's request and kept the halt the controller had recorded.
+  expect(recordBody(2).tags['cdk-iot-ota-tasks:halted']).toBe(halted);
   await tick();
   expect(creates().map((c) => c.wave)).toEqual([1, 2]);
+  expect(recordBody(2)).toMatchObject({ taskId: liveTasks()[1].id, announced: true, tags: { 'cdk-iot-ota-tasks:gate-passed': expect.any(String) } });
+});
+
+test('a wave that times out in its gate halts the rollout with the timeout in the reason', async () => {
+  // canary2 answers only after 10 hours; the gate gives the canary 2.
+  await deployed({ otaOutcomes: { successShare: 1, durationMs: 10 * 3600_000, script: { canary2: { outcome: 'SUCCEEDED', afterMs: 10 * 3600_000 } } } },
+    synth({ gate: { timeout: Duration.hours(2) } }));
+  await run(40);
+  const { rollout } = await tick();
+  expect(rollout).toMatchObject({ state: 'halted', nextWave: 2, wavesStarted: 1 });
+  expect(rollout.reason).toMatch(/^wave 2\/3: halted: wave 1 did not pass its gate within the timeout of 7200 seconds after its start at 2030-06-01T12:0/);
+  expect(creates().map((c) => c.wave)).toEqual([1]);
+});
+
+test('a create the service refuses starts nothing: the mark is cleared and a later tick creates the task once', async () => {
+  await deployed({ otaOutcomes: { successShare: 1 } });
+  const base = clients().managedIntegrations;
+  const refusing = Object.create(base) as typeof base;
+  refusing.createOtaTask = async () => {
+    throw Object.assign(new Error('Too many OTA tasks'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 410 } });
+  };
+  const { lines } = await harness.tick(undefined, { managedIntegrations: refusing }).catch((error: { lines: string[] }) => error);
+  expect(lines.map((line: string) => JSON.parse(line)).find((l: { operation?: string }) => l.operation === 'CreateOtaTask')).toMatchObject({ level: 'ERROR', wave: 1, refused: expect.stringContaining('Too many OTA tasks') });
+  expect(recordBody(1).creating).toBeUndefined();
+  expect(liveTasks()).toHaveLength(0);
+  await tick();
+  expect(creates().map((c) => c.wave)).toEqual([1]);
+  expect(events.filter((e) => e.detailType === 'Rollout Wave Started')).toHaveLength(1);
+});
+
+test('while a create may be on its way, an update is refused and a deletion waits for it, then deletes what it made', async () => {
+  await deployed({ otaOutcomes: { successShare: 1 } });
+  const base = clients().managedIntegrations;
+  const lost = Object.create(base) as typeof base;
+  lost.createOtaTask = async () => { throw new Error('socket hang up'); };
+  await harness.tick(undefined, { managedIntegrations: lost }).catch(() => undefined);
+  expect(recordBody(1)).toMatchObject({ creating: expect.any(String) });
+  expect(liveTasks()).toHaveLength(0);
+
+  const refused = await replay.deploy(synth({ description: 'v3 rollout' }));
+  expect(refused.failure).toMatch(/OtaRollout wave .* \(HubFirmware wave 1\/3\): the rollout controller began creating its OTA task at 2030-06-01T12:00:00\.000Z and may not have finished; deploy again in a few minutes/);
+
+  // The lost create arrives while the stack is being deleted: the deletion finds it and deletes it.
+  const destroying = replay.destroy();
+  await base.createOtaTask({ ...recordBody(1).request, ClientToken: recordBody(1).clientToken });
+  const destroyed = await destroying;
+  expect(destroyed).toMatchObject({ succeeded: true });
+  expect(liveTasks()).toHaveLength(0);
+  expect(records()).toHaveLength(0);
+  expect(emulator.clock.now() - Date.parse('2030-06-01T12:00:00Z')).toBeGreaterThanOrEqual(6 * 60_000);
 });
 
 test('a started wave refuses what its task cannot change; a wave not started takes any change', async () => {
@@ -169,6 +224,22 @@ test('a started wave refuses what its task cannot change; a wave not started tak
   expect(refused.failure).toMatch(/OtaRollout wave .* \(HubFirmware wave 2\/3\) has started: the rollout controller created OTA task \w+, and IoT Managed Integrations accepts no change to a task's Target after CreateOtaTask\. Create a new rollout/);
   expect(refused.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
   expect(liveTasks()).toHaveLength(2);
+});
+
+test('a started wave takes tag changes in place and refuses to lose its description', async () => {
+  await deployed({ otaOutcomes: { successShare: 1 } }, synth({ description: 'v3 rollout' }));
+  await tick();
+  expect(creates().map((c) => c.wave)).toEqual([1]);
+  expect((await replay.deploy(synth({ description: 'v3 rollout', tags: { team: 'hubs' } })))).toMatchObject({ succeeded: true });
+  expect(liveTasks()[0].tags).toMatchObject({ 'team': 'hubs', 'cdk-iot-ota-tasks:wave': '1/3' });
+  expect(recordBody(1).request.Tags).toMatchObject({ team: 'hubs' });
+  expect((await replay.deploy(synth({ description: 'v3 rollout' })))).toMatchObject({ succeeded: true });
+  expect(liveTasks()[0].tags.team).toBeUndefined();
+
+  const refused = await replay.deploy(synth());
+  expect(refused.failure).toMatch(/OtaRollout wave .* \(OTA task \w+\): cannot remove description\. UpdateOtaTask cannot clear it .* Keep description \(any value\), or create a new rollout/);
+  expect(refused.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(liveTasks()[0].fields.Description).toBe('v3 rollout');
 });
 
 test('a tick cut off between CreateOtaTask and recording the task leaves nothing behind: the next tick, or the deletion, finds the task', async () => {
@@ -206,6 +277,11 @@ test('a tick cut off between CreateOtaTask and recording the task leaves nothing
     await harness.stop();
   }
 });
+
+/** The record of wave `n`, as stored. */
+function recordBody(n: number) {
+  return JSON.parse(emulator.state.s3Objects.get(recordOfWave(n))!.body);
+}
 
 /** The S3 map key of the record of wave `n`. */
 function recordOfWave(n: number): string {

@@ -69,11 +69,20 @@ describe('OtaRollout', () => {
     expect(JSON.stringify(statementsOf(20))).toBe(JSON.stringify(two));
     const sid = (name: string) => two.find((s) => s.Sid === name);
     expect(sid('CreateOwnOtaRolloutWaves')).toMatchObject({
-      Action: ['iotmanagedintegrations:CreateOtaTask', 'iotmanagedintegrations:TagResource'],
+      Action: 'iotmanagedintegrations:CreateOtaTask',
+      Resource: '*',
       Condition: { StringEquals: { [`aws:RequestTag/${ROLLOUT_TAGS.stack}`]: { Ref: 'AWS::StackName' }, 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
     });
+    // Tag-on-create: OTA task ARNs of the stack's account and region only, with the stack's tag.
+    expect(sid('TagOwnOtaRolloutWavesOnCreate')).toMatchObject({
+      Action: 'iotmanagedintegrations:TagResource',
+      Condition: { StringEquals: { [`aws:RequestTag/${ROLLOUT_TAGS.stack}`]: { Ref: 'AWS::StackName' } } },
+    });
+    expect(JSON.stringify(sid('TagOwnOtaRolloutWavesOnCreate').Resource)).toContain(':iotmanagedintegrations:eu-west-1:123456789012:ota-task/*"');
     expect(sid('OtaRolloutWaveRecords')).toMatchObject({ Action: ['s3:GetObject', 's3:PutObject'] });
     expect(JSON.stringify(sid('OtaRolloutWaveRecords').Resource)).toContain('/ota-rollout-waves/*');
+    // Listing the records' prefix only, so a missing record reads as 404, not AccessDenied.
+    expect(sid('OtaRolloutWaveRecordsList')).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': 'ota-rollout-waves/*' } } });
     // Nothing that deletes or updates tasks: that is the provider's, at deployment.
     expect(JSON.stringify(two)).not.toMatch(/DeleteOtaTask|UpdateOtaTask|s3:DeleteObject/);
   });
@@ -83,6 +92,7 @@ describe('OtaRollout', () => {
     const t = Template.fromStack(stack);
     const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
     expect(statements.find((s) => s.Sid === 'OtaRolloutWaveRecords' && JSON.stringify(s.Action).includes('DeleteObject'))).toBeDefined();
+    expect(statements.find((s) => s.Sid === 'OtaRolloutWaveRecordsList')).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': 'ota-rollout-waves/*' } } });
     expect(statements.find((s) => s.Sid === 'FindOtaRolloutWaveTasks')).toMatchObject({ Action: 'iotmanagedintegrations:ListOtaTasks', Resource: '*' });
   });
 
@@ -105,7 +115,8 @@ describe('OtaRollout', () => {
         `Hubs/Firmware: waves[1] lists managed thing "${thing(1)}", which waves[0] lists too: a managed thing belongs to one wave only`],
       ['a gate on the first wave', { waves: [OtaWave.ofThings([thing(1)], { gate: { minSuccessPercent: 50 } })] }, 'waves[0].gate is not allowed'],
       ['more than 100 things in a wave', { waves: [OtaWave.ofThings(things(1, 101))] }, 'Hubs/Firmware/Wave1: targets takes at most 100 managed things at a time, got 101'],
-      ['a target that is no managed-thing ARN', { waves: [OtaWave.ofThings(['hub1'])] }, 'Hubs/Firmware/Wave1'],
+      ['a target that is no managed-thing ARN', { waves: [OtaWave.ofThings(['hub1'])] },
+        'Hubs/Firmware/Wave1: targets must be a managed-thing ARN (arn:aws:iotmanagedintegrations:<region>:<account>:managed-thing/<id>, the id made of letters, digits, :, _ and -), 32 to 1011 characters, got "hub1"'],
       ['a success share over 100', { gate: { minSuccessPercent: 101 } }, 'Hubs/Firmware: waves[1]: gate.minSuccessPercent must be a percentage from 0 to 100, got 101'],
     ])('%s', (_name, props, message) => {
       expect(() => rollout(props)).toThrow(message);

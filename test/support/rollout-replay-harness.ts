@@ -54,9 +54,10 @@ export class RolloutReplayHarness {
   }
 
   /** One monitor tick at the virtual now; its summary, the first rollout line and every line. */
-  public async tick(records?: RecordObjects) {
+  public async tick(records?: RecordObjects, overrides: { managedIntegrations?: ManagedIntegrationsClient } = {}) {
     const lines: string[] = [];
-    const clients = this.clients();
+    const clients = { ...this.clients(), ...overrides };
+    // A tick that fails still shows its lines: the error carries them (`error.lines`).
     const summary = await runTick({
       stackId: this.replay.stackId,
       scheduleRuleName: `${this.stackName}-campaign-monitor`,
@@ -66,7 +67,7 @@ export class RolloutReplayHarness {
       deadline: Date.now() + 60_000,
       now: () => this.emulator.clock.now(),
       writeLine: (line) => lines.push(line),
-    });
+    }).catch((error: Error) => { throw Object.assign(error, { lines }); });
     const rollouts = lines.map((line) => JSON.parse(line)).filter((d) => d.message === 'rollout');
     return { summary, rollout: rollouts[0], lines };
   }

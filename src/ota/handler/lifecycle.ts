@@ -127,7 +127,7 @@ async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     ctx.log({ taskId: id, replacing: reasons });
     return createTask(event, ctx);
   }
-  await keepOrRefuseRemovals(id, unclearableRemovals(live, desired, previous), live, new StackRollbackProbe(event.StackId, ctx), ctx.log);
+  await keepOrRefuseRemovals({ name: `OtaTask ${id}`, taskId: id, renew: 'give the OtaTask a new construct id to create a new task' }, unclearableRemovals(live, desired, previous), live, new StackRollbackProbe(event.StackId, ctx), ctx.log);
   const change: { Description?: string; TaskConfigurationId?: string } = {};
   // A field the properties leave out stays as it is: neither can be cleared in place.
   if (desired.fields.Description !== undefined && desired.fields.Description !== live.Description) change.Description = desired.fields.Description;

@@ -2,6 +2,13 @@ import type { GetOtaTaskResponse } from './managed-integrations-client';
 import { IN_PLACE_FIELDS } from './ota-requests';
 import { StackRollbackProbe } from '../../shared/stack-rollback';
 
+/** Whose removal is refused, for the message: its name, its task, and how to start anew instead. */
+export interface RemovalSubject {
+  readonly name: string;
+  readonly taskId: string;
+  readonly renew: string;
+}
+
 /**
  * What happens to a removed `description` or `taskConfiguration` that the live task still has.
  * UpdateOtaTask cannot clear either, and a new task would push the campaign to its devices again,
@@ -16,7 +23,7 @@ import { StackRollbackProbe } from '../../shared/stack-rollback';
  * needs someone to skip the resource by hand.
  */
 export async function keepOrRefuseRemovals(
-  id: string, removals: readonly (typeof IN_PLACE_FIELDS)[number][], live: GetOtaTaskResponse, probe: StackRollbackProbe,
+  subject: RemovalSubject, removals: readonly (typeof IN_PLACE_FIELDS)[number][], live: GetOtaTaskResponse, probe: StackRollbackProbe,
   log: (entry: Record<string, unknown>) => void,
 ): Promise<void> {
   if (removals.length === 0) return;
@@ -24,18 +31,18 @@ export async function keepOrRefuseRemovals(
   const verdict = await probe.verdict();
   if (verdict.rollingBack === false) {
     throw new Error(
-      `OtaTask ${id}: cannot remove ${names}. UpdateOtaTask cannot clear ${removals.length > 1 ? 'them' : 'it'} ` +
+      `${subject.name}: cannot remove ${names}. UpdateOtaTask cannot clear ${removals.length > 1 ? 'them' : 'it'} ` +
       '(the service requires at least one character), and a new task would push the campaign to its devices again. ' +
-      `Keep ${names} (any value), or give the OtaTask a new construct id to create a new task.`,
+      `Keep ${names} (any value), or ${subject.renew}.`,
     );
   }
   const kept = removals.map(([field, prop]) => `${prop} ${JSON.stringify(live[field])}`).join(', ');
   log({
-    taskId: id,
+    taskId: subject.taskId,
     ...(verdict.rollingBack === undefined ? { stackStatusUnknown: verdict.unknownBecause } : { stackStatus: verdict.stackStatus }),
     warning: verdict.rollingBack
-      ? `the stack is rolling back to properties without ${names}, which UpdateOtaTask cannot clear: OtaTask ${id} keeps ${kept}.`
+      ? `the stack is rolling back to properties without ${names}, which UpdateOtaTask cannot clear: ${subject.name} keeps ${kept}.`
       : `the properties leave out ${names}, which UpdateOtaTask cannot clear, and whether the stack is rolling back ` +
-        `could not be checked: OtaTask ${id} keeps ${kept} rather than risk refusing a rollback.`,
+        `could not be checked: ${subject.name} keeps ${kept} rather than risk refusing a rollback.`,
   });
 }

@@ -10,8 +10,9 @@
 // rest, except while the stack rolls back (the old properties are then recorded, the task stays).
 import type { OtaLifecycleContext } from './lifecycle';
 import type { CreateOtaTaskRequest, GetOtaTaskResponse } from './managed-integrations-client';
-import { jobDocumentKey, s3UrlOf } from './ota-requests';
+import { IN_PLACE_FIELDS, jobDocumentKey, s3UrlOf, tagChanges } from './ota-requests';
 import { OtaTaskSpec, parseOtaTaskProperties } from './ota-specs';
+import { keepOrRefuseRemovals } from './rollback';
 import { otaTaskGone } from './task-gone';
 import {
   OtaWaveRecord, readWaveRecord, recordLocation, RecordLocation, recordPhysicalId, recordStarted, rolloutTagsOf, WAVE_RECORD_FORMAT,
@@ -47,6 +48,8 @@ export async function isWaveComplete(event: ProviderEvent, ctx: OtaLifecycleCont
   const taskId = typeof event.Data?.TaskId === 'string' ? event.Data.TaskId : undefined;
   try {
     if (taskId && !(await otaTaskGone(taskId, ctx))) return pollAgain(event, ctx.now(), `DeleteOtaTask: task ${taskId} is still being deleted`);
+    const waiting = await createStillPossible(location, ctx);
+    if (waiting) return pollAgain(event, ctx.now(), waiting);
     const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
     if (record?.document) await call(ctx, 'DeleteObject', () => ctx.documents.delete(record.document!.bucket, record.document!.key));
     await call(ctx, 'DeleteObject', () => ctx.documents.delete(location.bucket, location.key));
@@ -97,7 +100,8 @@ async function updateWave(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   const location = recordLocation(event.PhysicalResourceId ?? '');
   // A resource whose create failed has no record: it gets one now, under a new name.
   if (!location) return writeWave(event, ctx, undefined);
-  const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
+  const stored = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
+  const record = stored && await withCreatedTask(stored, event, ctx);
   if (!record || !recordStarted(record)) return writeWave(event, ctx, { location, record });
 
   // Started: compare what the task was created with against what is asked now.
@@ -108,7 +112,7 @@ async function updateWave(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   const changed = FIXED_AT_CREATION.filter((field) => field === 'S3Url'
     ? !(storedSame || (asked.S3Url !== undefined && asked.S3Url === record.request.S3Url))
     : JSON.stringify(asked[field] ?? null) !== JSON.stringify(record.request[field] ?? null));
-  const task = record.taskId ? `OTA task ${record.taskId}` : 'its OTA task (being created)';
+  const task = `OTA task ${record.taskId}`;
   if (changed.length > 0) {
     const refusal = new Error(
       `OtaRollout wave ${event.LogicalResourceId} (${record.tags[ROLLOUT_TAGS.rollout]} wave ${record.tags[ROLLOUT_TAGS.wave]}) has started: ` +
@@ -120,52 +124,127 @@ async function updateWave(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     ctx.log({ stackStatus: status, warning: `${refusal.message} The stack is rolling back: the task is left as it is and this rollback goes on.` });
     return { PhysicalResourceId: event.PhysicalResourceId! };
   }
+  // A removed description or task configuration cannot be cleared: refused, or kept in a rollback.
+  const removals = IN_PLACE_FIELDS.filter(([field]) => spec.fields[field] === undefined && record.request[field] !== undefined);
+  await keepOrRefuseRemovals({
+    name: `OtaRollout wave ${event.LogicalResourceId} (${task})`,
+    taskId: record.taskId!,
+    renew: 'create a new rollout (give it a new construct id or rolloutName) for a new campaign',
+  }, removals, record.request, new StackRollbackProbe(event.StackId, ctx), ctx.log);
   const change: { Description?: string; TaskConfigurationId?: string } = {};
   if (spec.fields.Description !== undefined && spec.fields.Description !== record.request.Description) change.Description = spec.fields.Description;
   if (spec.fields.TaskConfigurationId !== undefined && spec.fields.TaskConfigurationId !== record.request.TaskConfigurationId) {
     change.TaskConfigurationId = spec.fields.TaskConfigurationId;
   }
   if (Object.keys(change).length > 0) {
-    if (!record.taskId) throw new Error(`OtaRollout wave ${event.LogicalResourceId}: ${task} has no id recorded yet (the controller's next run records it); deploy again after it`);
     await call(ctx, 'UpdateOtaTask', () => ctx.client.updateOtaTask({ Identifier: record.taskId!, ...change }));
     ctx.log({ operation: 'UpdateOtaTask', taskId: record.taskId, fields: Object.keys(change) });
   }
+  await convergeWaveTags(record, spec.tags, ctx);
   const recorded = Object.fromEntries(Object.entries(record.tags).filter(([key]) => RECORDED_KEYS.includes(key)));
-  const updated: OtaWaveRecord = { ...record, request: { ...record.request, ...change }, tags: { ...rolloutTagsOf(spec.tags), ...recorded } };
+  const tags = Object.keys(spec.tags).length > 0 ? spec.tags : undefined;
+  const updated: OtaWaveRecord = {
+    ...record, request: { ...record.request, ...change, Tags: tags }, tags: { ...rolloutTagsOf(spec.tags), ...recorded },
+  };
   await call(ctx, 'PutObject', () => writeWaveRecord(ctx.documents, location, updated));
   return { PhysicalResourceId: event.PhysicalResourceId! };
+}
+
+/** A started wave's task takes tag changes in place (TagResource and UntagResource on its ARN). */
+async function convergeWaveTags(record: OtaWaveRecord, desired: Readonly<Record<string, string>>, ctx: OtaLifecycleContext) {
+  const had = record.request.Tags ?? {};
+  if (JSON.stringify(had) === JSON.stringify(desired)) return;
+  if (!record.taskArn) throw new Error(`OtaRollout wave: OTA task ${record.taskId} has no ARN recorded, so its tags cannot change; deploy again after the controller's next run`);
+  const { remove, set } = tagChanges(had, desired);
+  if (remove.length > 0) await call(ctx, 'UntagResource', () => ctx.client.untagResource({ ResourceArn: record.taskArn!, TagKeys: remove }));
+  if (Object.keys(set).length > 0) await call(ctx, 'TagResource', () => ctx.client.tagResource({ ResourceArn: record.taskArn!, Tags: { ...set } }));
+  ctx.log({ operation: 'TagResource', taskId: record.taskId, removed: remove, set: Object.keys(set) });
+}
+
+/**
+ * How long a controller may still be inside CreateOtaTask after writing `creating`: its
+ * function's longest run (5 minutes) and a minute of slack. A record marked for longer that names
+ * no task, with no task of its tags, had its create never reach the service.
+ */
+const CREATE_IN_FLIGHT_MS = 6 * 60_000;
+
+/**
+ * The record with its task, when the controller marked a create and stopped before writing the
+ * task down (found among the tasks by its tags); without the mark, when no task exists and none
+ * can still be on its way (the wave then counts as not started, and the next tick decides anew).
+ * A create that may still be on its way is refused: the update is tried again in a few minutes.
+ */
+async function withCreatedTask(record: OtaWaveRecord, event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OtaWaveRecord> {
+  if (record.taskId || !record.creating) return record;
+  const found = await findCreatedTask(record, ctx);
+  if (found) return { ...record, taskId: found.TaskId, taskArn: found.TaskArn };
+  if (ctx.now() - Date.parse(record.creating) < CREATE_IN_FLIGHT_MS) {
+    throw new Error(
+      `OtaRollout wave ${event.LogicalResourceId} (${record.tags[ROLLOUT_TAGS.rollout]} wave ${record.tags[ROLLOUT_TAGS.wave]}): ` +
+      `the rollout controller began creating its OTA task at ${record.creating} and may not have finished; deploy again in a few minutes.`,
+    );
+  }
+  const { creating: _neverCreated, ...notStarted } = record;
+  return notStarted;
 }
 
 /**
  * Deletes the task the controller created. A record that says a create was decided but names no
  * task (the controller stopped between CreateOtaTask and writing its answer down) is resolved by
- * looking for the task among those created since, by the wave's tags, so nothing is left behind.
+ * looking for the task among those created since, by the wave's tags, so nothing is left behind;
+ * while such a create may still be on its way, isComplete keeps looking (below).
  */
 async function deleteWave(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId!;
   const location = recordLocation(physicalId);
   if (!location) return { PhysicalResourceId: physicalId };
   const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
-  const taskId = record?.taskId ?? (record?.creating ? await findCreatedTask(record, ctx) : undefined);
-  if (taskId) {
-    try {
-      await call(ctx, 'DeleteOtaTask', () => ctx.client.deleteOtaTask({ Identifier: taskId }));
-      ctx.log({ operation: 'DeleteOtaTask', taskId });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      ctx.log({ operation: 'DeleteOtaTask', taskId, result: 'already gone' });
-    }
-  }
+  const taskId = record?.taskId ?? (record?.creating ? (await findCreatedTask(record, ctx))?.TaskId : undefined);
+  if (taskId) await deleteTask(taskId, ctx);
   return { PhysicalResourceId: physicalId, Data: taskId ? { TaskId: taskId } : undefined, ...pollingStart(ctx.now()) };
+}
+
+async function deleteTask(taskId: string, ctx: OtaLifecycleContext) {
+  try {
+    await call(ctx, 'DeleteOtaTask', () => ctx.client.deleteOtaTask({ Identifier: taskId }));
+    ctx.log({ operation: 'DeleteOtaTask', taskId });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    ctx.log({ operation: 'DeleteOtaTask', taskId, result: 'already gone' });
+  }
+}
+
+/**
+ * A deleted wave whose record still says a create may be on its way (a controller tick that began
+ * it before the stack's deletion stopped the schedule): looked for again on every poll, and
+ * deleted if it appears, until no create can still be running. ASSUMED enough: a controller
+ * cannot write a task id into a record deleted under it (it reads the record first, and S3 has no
+ * conditional writes here to make that airtight), so the window is closed by waiting it out.
+ */
+async function createStillPossible(location: RecordLocation, ctx: OtaLifecycleContext): Promise<string | undefined> {
+  const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
+  if (!record?.creating) return undefined;
+  const task = record.taskId ?? (await findCreatedTask(record, ctx))?.TaskId;
+  if (task) {
+    if (!(await otaTaskGone(task, ctx))) {
+      await deleteTask(task, ctx);
+      return `DeleteOtaTask: task ${task}, created while the wave was being deleted, is being deleted`;
+    }
+    return undefined;
+  }
+  return ctx.now() - Date.parse(record.creating) < CREATE_IN_FLIGHT_MS
+    ? `the rollout controller began creating the wave's task at ${record.creating}: waiting until that create has surely ended`
+    : undefined;
 }
 
 /** Slack for clocks: the service's CreatedAt against the controller's `creating` instant. */
 const CLOCK_SLACK_MS = 5 * 60_000;
 
 /** The wave's task among those created since the controller decided to create it, by its rollout tags. */
-async function findCreatedTask(record: OtaWaveRecord, ctx: OtaLifecycleContext): Promise<string | undefined> {
+async function findCreatedTask(record: OtaWaveRecord, ctx: OtaLifecycleContext): Promise<{ TaskId: string; TaskArn?: string } | undefined> {
   const since = Date.parse(record.creating!) - CLOCK_SLACK_MS;
-  const wanted = [ROLLOUT_TAGS.stack, ROLLOUT_TAGS.rollout, ROLLOUT_TAGS.wave] as const;
+  // Every tag the create request carried (the rollout's three among them) must be on the task.
+  const wanted = Object.entries({ ...record.request.Tags, ...rolloutTagsOf(record.tags) });
   let token: string | undefined;
   do {
     const page = await callService('ListOtaTasks', () => ctx.client.listOtaTasks({ NextToken: token, MaxResults: 1000 }), ctx);
@@ -178,9 +257,9 @@ async function findCreatedTask(record: OtaWaveRecord, ctx: OtaLifecycleContext):
         if (isNotFound(error)) continue;
         throw error;
       }
-      if (wanted.every((key) => task.Tags?.[key] === record.tags[key])) {
+      if (wanted.every(([key, value]) => task.Tags?.[key] === value)) {
         ctx.log({ foundTask: summary.TaskId, because: 'the record says its create was decided but names no task' });
-        return summary.TaskId;
+        return { TaskId: summary.TaskId, TaskArn: task.TaskArn ?? summary.TaskArn };
       }
     }
     token = page.NextToken;

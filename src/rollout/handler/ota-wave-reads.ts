@@ -33,7 +33,7 @@ export async function resolveOtaWaves(listed: readonly StackTask[], records: Rec
     try {
       if (!records) throw new Error('an OTA rollout wave, and no S3 access to read its record with');
       const record = await call('GetObject', () => readWaveRecord(records, location));
-      if (!record) throw new Error(`its record s3://${location.bucket}/${location.key} is missing; redeploy the stack to write it again`);
+      if (!record) throw new Error(`its record s3://${location.bucket}/${location.key} is missing; change any property of the wave (its description, say) and deploy to write it again`);
       const resolved: StackTask = { ...task, taskId: record.taskId ?? task.taskId, otaWave: { location, record } };
       if (record.taskId) {
         tasks.push(resolved);
