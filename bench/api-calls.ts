@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { lifecycleApp } from './peers';
-import { StackReplay } from '../emulator/replay';
-import { JournalEntry, ServiceEmulator } from '../emulator/server';
+import { StackReplay } from '../src/emulator/replay';
+import { JournalEntry, ServiceEmulator } from '../src/emulator/server';
 
 export interface LifecycleCalls {
   readonly devices: number;

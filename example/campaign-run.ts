@@ -3,11 +3,11 @@
 // would, in a fresh process like Lambda. Its Embedded Metric Format lines are what CloudWatch would
 // extract; the demo prints them as progress bars and evaluates the failure alarms' thresholds over
 // them, as CloudWatch would.
-import { StackReplay } from '../emulator/replay';
-import { invokeHandler } from '../emulator/replay/invoke';
-import { readScheduledFunctions } from '../emulator/replay/template';
-import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../emulator/server';
 import { progressLine } from '../src/cli/progress-line';
+import { StackReplay } from '../src/emulator/replay';
+import { invokeHandler } from '../src/emulator/replay/invoke';
+import { readScheduledFunctions } from '../src/emulator/replay/template';
+import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../src/emulator/server';
 import { TaskProgress } from '../src/monitoring/task-progress';
 
 const TICK_MS = 5 * 60_000;

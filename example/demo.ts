@@ -9,9 +9,9 @@ import { App } from 'aws-cdk-lib';
 import { failureAlarms, runCampaigns } from './campaign-run';
 import { ExampleStack } from './example-stack';
 import { runRollouts } from './rollout-run';
-import { ReplayResult, StackReplay } from '../emulator/replay';
-import { EmulatorSnapshot, JournalEntry, ServiceEmulator } from '../emulator/server';
 import { FuotaTask, OtaTask } from '../src';
+import { ReplayResult, StackReplay } from '../src/emulator/replay';
+import { EmulatorSnapshot, JournalEntry, ServiceEmulator } from '../src/emulator/server';
 
 const outdir = path.join(__dirname, '..', 'cdk.out');
 const app = new App({ outdir });

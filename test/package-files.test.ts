@@ -22,7 +22,8 @@ function expectedFiles(dir: string): string[] {
   const walk = (sub: string): string[] => fs.readdirSync(path.join(dir, sub), { recursive: true }).map(String)
     .map((file) => path.posix.join(sub, file.split(path.sep).join('/')))
     .filter((file) => fs.statSync(path.join(dir, file)).isFile());
-  const lib = walk('lib').filter((file) => file.endsWith('.js') || file.endsWith('.d.ts'));
+  // The emulator's constraint tables are the one data file of lib/ (read beside its compiled code).
+  const lib = walk('lib').filter((file) => file.endsWith('.js') || file.endsWith('.d.ts') || file === 'lib/emulator/constraint-tables.json');
   return [...SHIPPED_FILES, ...lib, ...walk('assets')].sort();
 }
 

@@ -1,14 +1,14 @@
 // The lifecycle, replayed through the bundled handlers, with each of the emulator's switchable
-// assumptions (emulator/assumptions.ts) on and off: behaviours of the live services that no
+// assumptions (src/emulator/assumptions.ts) on and off: behaviours of the live services that no
 // document settles, which the handlers must survive either way.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnWaitConditionHandle, Duration, Stack, Tags } from 'aws-cdk-lib';
-import { ASSUMPTION_NAMES, AssumptionName, FUOTA_DELETE_WAITING_POLLS } from '../../emulator/assumptions';
-import { ReplayResult, StackReplay } from '../../emulator/replay';
-import { ServiceEmulator } from '../../emulator/server';
 import { FirmwareImage, FuotaTask, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType } from '../../src';
+import { ASSUMPTION_NAMES, AssumptionName, FUOTA_DELETE_WAITING_POLLS } from '../../src/emulator/assumptions';
+import { ReplayResult, StackReplay } from '../../src/emulator/replay';
+import { ServiceEmulator } from '../../src/emulator/server';
 
 jest.setTimeout(120_000);
 

@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-iot-wireless';
 import { CAMPAIGN_NOW, CAMPAIGN_START, useCampaignEmulators } from './support/campaign-emulator';
 import { signedCall } from './support/signed-call';
-import { FuotaOutcomeOptions, OtaOutcomeOptions } from '../../emulator/campaign-outcomes';
-import { MulticastFuotaStatusReading } from '../../emulator/fuota-progress';
-import { ServiceEmulator } from '../../emulator/server';
+import { FuotaOutcomeOptions, OtaOutcomeOptions } from '../../src/emulator/campaign-outcomes';
+import { MulticastFuotaStatusReading } from '../../src/emulator/fuota-progress';
+import { ServiceEmulator } from '../../src/emulator/server';
 
 jest.setTimeout(30_000);
 

@@ -1,6 +1,6 @@
 // The virtual clock the emulator's time-dependent rules run on, and the sleep a replay driver can
 // give handlers so their back-off costs virtual, not real, time.
-import { VirtualClock } from '../../emulator/clock';
+import { VirtualClock } from '../../src/emulator/clock';
 
 const START = Date.parse('2030-06-01T12:00:00.000Z');
 

@@ -5,9 +5,9 @@
 // the provider's polling budget, in virtual time.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { CfnResponse, invocationDeadline, inVirtualTime, provide } from './support/mini-provider';
-import { seededRandom } from '../../emulator/faults';
-import { ServiceEmulator } from '../../emulator/server';
-import { ASSUMED_BURST_SECONDS, ASSUMED_TPS } from '../../emulator/tps-budget';
+import { seededRandom } from '../../src/emulator/faults';
+import { ServiceEmulator } from '../../src/emulator/server';
+import { ASSUMED_BURST_SECONDS, ASSUMED_TPS } from '../../src/emulator/tps-budget';
 import * as fuota from '../../src/fuota/handler/lifecycle';
 import { HandlerPhase } from '../../src/shared/handler-phase';
 import { POLLING_BUDGET_SECONDS } from '../../src/shared/polling-budget';
@@ -21,7 +21,7 @@ const NOW = Date.parse('2030-06-01T12:00:00.000Z');
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Fleet/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
 const TASKS = 300;
 /**
- * The emulator's ASSUMED budget (emulator/README.md): ASSUMED_TPS calls per second of each
+ * The emulator's ASSUMED budget (src/emulator/README.md): ASSUMED_TPS calls per second of each
  * operation, the services' real figures being UNCONFIRMED. 300 tasks calling at once are 30 times
  * what one second of it lets through, so the retries are exercised hard.
  */

@@ -1,11 +1,11 @@
-// Drift test: emulator/constraint-tables.json must be what the generator derives from the models in
+// Drift test: src/emulator/constraint-tables.json must be what the generator derives from the models in
 // ../shared/aws-models today. Regenerate with
-//   npx ts-node --project emulator/tsconfig.json emulator/generate-constraint-tables.ts
+//   npx ts-node --project build-tools/tsconfig.json build-tools/generate-constraint-tables.ts
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CONSTRAINT_TABLES_FILE, constraintTables } from '../../emulator/constraint-table';
-import { EMULATED_OPERATIONS, generateConstraintTables, MODELS_DIR, stableJson } from '../../emulator/generate-constraint-tables';
+import { EMULATED_OPERATIONS, generateConstraintTables, MODELS_DIR, stableJson } from '../../build-tools/generate-constraint-tables';
+import { CONSTRAINT_TABLES_FILE, constraintTables } from '../../src/emulator/constraint-table';
 
 const modelsPresent = Object.values(EMULATED_OPERATIONS).every(({ model }) => fs.existsSync(path.join(MODELS_DIR, model)));
 if (!modelsPresent) {

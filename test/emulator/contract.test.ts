@@ -22,7 +22,7 @@ import {
   UpdateFuotaTaskCommand,
 } from '@aws-sdk/client-iot-wireless';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
+import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../src/emulator/server';
 import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
 import { CreateOtaTaskRequest, ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
 import { isNotFound, isTransient } from '../../src/shared/service-call';

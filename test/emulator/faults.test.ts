@@ -8,8 +8,8 @@
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { duplicates, orphans } from './support/leftovers';
 import { CfnResponse, CREATE_FAILED_MARKER, invocationDeadline, inVirtualTime, LifecycleHandler, MAX_IS_COMPLETE_CALLS, provide } from './support/mini-provider';
-import { CallFault, FaultAction, FaultOptions, seededRandom } from '../../emulator/faults';
-import { JournalEntry, ServiceEmulator } from '../../emulator/server';
+import { CallFault, FaultAction, FaultOptions, seededRandom } from '../../src/emulator/faults';
+import { JournalEntry, ServiceEmulator } from '../../src/emulator/server';
 import * as fuota from '../../src/fuota/handler/lifecycle';
 import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
 import * as ota from '../../src/ota/handler/lifecycle';

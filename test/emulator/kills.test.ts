@@ -1,7 +1,7 @@
 // Handlers killed mid-step: runs that kill the bundled handler's process right after the
 // emulator took (or applied) the Nth call of an operation, in onEvent or isComplete, during a
 // create, an update or a delete, replayed as CloudFormation and the Provider framework would run
-// them (emulator/replay.ts). A killed invocation is a Lambda timeout to the framework: it answers
+// them (src/emulator/replay.ts). A killed invocation is a Lambda timeout to the framework: it answers
 // FAILED with Lambda's message, whichever phase died (the framework fails the resource on any
 // error of the user's isComplete function; only its own Retry error makes the waiter poll again).
 // So: a create rolls back, an update rolls back, a delete leaves DELETE_FAILED until it is retried.
@@ -14,9 +14,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { duplicates, orphans } from './support/leftovers';
-import { CREATE_FAILED_MARKER, ReplayResult, StackReplay } from '../../emulator/replay';
-import { ServiceEmulator } from '../../emulator/server';
 import { FirmwareImage, FuotaTask, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType } from '../../src';
+import { CREATE_FAILED_MARKER, ReplayResult, StackReplay } from '../../src/emulator/replay';
+import { ServiceEmulator } from '../../src/emulator/server';
 
 jest.setTimeout(300_000);
 

@@ -9,9 +9,9 @@ import { IoTWirelessClient, ListWirelessDevicesCommand } from '@aws-sdk/client-i
 import { App, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { cloudFormationCall, eventsCall, signedCall, xmlValues } from './support/signed-call';
-import { StackReplay } from '../../emulator/replay';
-import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../emulator/server';
 import { ExampleStack } from '../../example/example-stack';
+import { StackReplay } from '../../src/emulator/replay';
+import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../src/emulator/server';
 
 jest.setTimeout(60_000);
 

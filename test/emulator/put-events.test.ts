@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { eventsCall } from './support/signed-call';
-import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../emulator/server';
+import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../src/emulator/server';
 import { EventBridge, EventEntry } from '../../src/monitoring/handler/event-bridge';
 import { callService, isTransient } from '../../src/shared/service-call';
 

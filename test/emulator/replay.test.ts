@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { CREATE_FAILED_MARKER, ReplayResult, StackReplay } from '../../emulator/replay';
-import { EmulatorSnapshot, ServiceEmulator } from '../../emulator/server';
 import { ExampleStack, ExampleStackProps } from '../../example/example-stack';
+import { CREATE_FAILED_MARKER, ReplayResult, StackReplay } from '../../src/emulator/replay';
+import { EmulatorSnapshot, ServiceEmulator } from '../../src/emulator/server';
 
 jest.setTimeout(60_000);
 

@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ReplayResult, StackReplay } from '../../emulator/replay';
-import { ServiceEmulator } from '../../emulator/server';
 import { FirmwareImage, FuotaTask, OtaJobDocument, OtaTask, OtaTaskConfiguration, OtaType, RfRegion } from '../../src';
+import { ReplayResult, StackReplay } from '../../src/emulator/replay';
+import { ServiceEmulator } from '../../src/emulator/server';
 
 jest.setTimeout(120_000);
 

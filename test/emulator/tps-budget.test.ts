@@ -2,9 +2,9 @@
 // virtual clock), and the kill fault's plumbing: callers known by their credentials, a listener told
 // whom to end.
 import { CreateFuotaTaskCommand, GetFuotaTaskCommand, IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
-import { VirtualClock } from '../../emulator/clock';
-import { JournalEntry, ServiceEmulator } from '../../emulator/server';
-import { ASSUMED_TPS, TpsBudget } from '../../emulator/tps-budget';
+import { VirtualClock } from '../../src/emulator/clock';
+import { JournalEntry, ServiceEmulator } from '../../src/emulator/server';
+import { ASSUMED_TPS, TpsBudget } from '../../src/emulator/tps-budget';
 
 const START = Date.parse('2030-06-01T12:00:00.000Z');
 const HERE = { account: '123456789012', region: 'eu-west-1' };

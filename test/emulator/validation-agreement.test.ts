@@ -1,5 +1,5 @@
 // Property tests: the library's synth-time validation accepts exactly what the emulator's model
-// validation (emulator/model-validation.ts, driven by the table derived from the Smithy models)
+// validation (src/emulator/model-validation.ts, driven by the table derived from the Smithy models)
 // accepts. The two are written independently, so this compares two readings of the models.
 //
 // Per construct, 1,000 seeded props are generated around every boundary the model states (half
@@ -37,8 +37,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
 import { anyFields, boundedString, enumValue, FieldValues, numberAround, oneFieldAtTheEdge, optional, stringOfLengths } from './arbitraries/boundaries';
-import { constraintTables, OperationSpec } from '../../emulator/constraint-table';
-import { validateInput, Violation } from '../../emulator/model-validation';
 import {
   FirmwareImage,
   FuotaTask,
@@ -49,6 +47,8 @@ import {
   OtaTaskConfigurationProps,
   OtaTaskProps,
 } from '../../src';
+import { constraintTables, OperationSpec } from '../../src/emulator/constraint-table';
+import { validateInput, Violation } from '../../src/emulator/model-validation';
 import { createFuotaTaskRequest } from '../../src/fuota/handler/requests';
 import { parseFuotaTaskProperties } from '../../src/fuota/handler/task-spec';
 import { parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from '../../src/ota/handler/ota-specs';

@@ -2,8 +2,8 @@
 // the service reports it across several pages, a task deleted under the reader, throttling retried,
 // and an OTA task's processing details, with the real SDK client and the library's signed client.
 import { DeleteFuotaTaskCommand } from '@aws-sdk/client-iot-wireless';
-import { FuotaDeviceOutcome } from '../../emulator/campaign-outcomes';
 import { runStatus, StatusDependencies } from '../../src/cli/status-command';
+import { FuotaDeviceOutcome } from '../../src/emulator/campaign-outcomes';
 import { FUOTA_TASK_RESOURCE_TYPE } from '../../src/fuota/fuota-task.types';
 import { FUOTA_FAILURE_STATUSES, readFuotaTaskProgress, readOtaTaskProgress } from '../../src/monitoring/status';
 import { OTA_TASK_RESOURCE_TYPE } from '../../src/ota/ota-task.types';

@@ -6,7 +6,7 @@
 // one task, created only after the wave before it passed its gate, in order, and every task ends
 // up named in its wave's record (so the stack's deletion finds it).
 import { createHash } from 'node:crypto';
-import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../emulator/server';
+import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../src/emulator/server';
 import { runTick } from '../../src/monitoring/handler/monitor';
 import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';

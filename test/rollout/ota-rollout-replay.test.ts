@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
-import type { StackReplay } from '../../emulator/replay';
-import type { ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { OtaJobDocument, OtaRollout, OtaWave, WaveGate } from '../../src';
 import { runApprove } from '../../src/cli/approve-command';
 import { runStatus } from '../../src/cli/status-command';
+import type { StackReplay } from '../../src/emulator/replay';
+import type { ServiceEmulator, ServiceEmulatorOptions } from '../../src/emulator/server';
 import { RolloutReplayHarness } from '../support/rollout-replay-harness';
 
 jest.setTimeout(180_000);

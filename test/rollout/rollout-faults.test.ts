@@ -5,7 +5,7 @@
 // happens: no wave starts before its gate passed, none starts twice, none is skipped, a failing
 // canary halts the rollout (and says so), and a healthy one still reaches its last wave.
 import { AssociateWirelessDeviceWithFuotaTaskCommand, CreateFuotaTaskCommand, IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
-import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../emulator/server';
+import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../src/emulator/server';
 import { runTick } from '../../src/monitoring/handler/monitor';
 import { RolloutEvent } from '../../src/rollout/handler/controller';
 import { encodeGate, GateSpec, ROLLOUT_TAGS } from '../../src/rollout/rollout-tags';

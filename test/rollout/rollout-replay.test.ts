@@ -7,11 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { StackReplay } from '../../emulator/replay';
-import type { ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
 import { FirmwareImage, FuotaRollout, FuotaWave, WaveGate } from '../../src';
 import { runApprove } from '../../src/cli/approve-command';
 import { runStatus } from '../../src/cli/status-command';
+import type { StackReplay } from '../../src/emulator/replay';
+import type { ServiceEmulator, ServiceEmulatorOptions } from '../../src/emulator/server';
 import { RolloutReplayHarness } from '../support/rollout-replay-harness';
 
 jest.setTimeout(180_000);

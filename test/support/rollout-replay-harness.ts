@@ -2,8 +2,8 @@
 // deployed stack, the clients the monitor and the commands use against them, and monitor ticks on
 // the virtual clock with the events they published.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
-import { StackReplay } from '../../emulator/replay';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../emulator/server';
+import { StackReplay } from '../../src/emulator/replay';
+import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../src/emulator/server';
 import { EventBridge } from '../../src/monitoring/handler/event-bridge';
 import { runTick } from '../../src/monitoring/handler/monitor';
 import { JobDocumentStore } from '../../src/ota/handler/job-document-store';

@@ -1,7 +1,7 @@
 // What the campaign tests share: emulators at a fixed virtual time, clients pointed at them (all
 // stopped after each test), and a started FUOTA task whose session starts half an hour later.
 import { AssociateWirelessDeviceWithFuotaTaskCommand, CreateFuotaTaskCommand, IoTWirelessClient, StartFuotaTaskCommand } from '@aws-sdk/client-iot-wireless';
-import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../../emulator/server';
+import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../../src/emulator/server';
 import { ManagedIntegrationsClient } from '../../../src/ota/handler/managed-integrations-client';
 
 export const CAMPAIGN_NOW = Date.parse('2030-06-01T12:00:00.000Z');

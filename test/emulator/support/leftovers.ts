@@ -1,5 +1,5 @@
 // What the fault and kill runs check the emulator for once a run is over.
-import { ServiceEmulator } from '../../../emulator/server';
+import { ServiceEmulator } from '../../../src/emulator/server';
 
 /**
  * What the emulator holds that none of `live` (the physical ids CloudFormation still holds) owns:

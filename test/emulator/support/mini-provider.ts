@@ -1,6 +1,6 @@
 // A tiny stand-in for the CDK Provider framework (onEvent + isComplete waiter), for one request at
 // a time, run in the emulator's virtual time. Used by the fault-injection and concurrency tests.
-import { VirtualClock } from '../../../emulator/clock';
+import { VirtualClock } from '../../../src/emulator/clock';
 import { HandlerPhase } from '../../../src/shared/handler-phase';
 import { POLL_INTERVAL_SECONDS, WAITER_TOTAL_TIMEOUT_SECONDS } from '../../../src/shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../../src/shared/provider-events';

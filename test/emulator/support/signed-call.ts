@@ -3,7 +3,7 @@
 // Integrations' ListOtaTaskExecutions (the library's ManagedIntegrationsClient has no method for it).
 import * as http from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EMULATOR_CREDENTIALS } from '../../../emulator/server';
+import { EMULATOR_CREDENTIALS } from '../../../src/emulator/server';
 import { VerifierSha256 } from '../../support/verifier-sha256';
 
 export interface SignedAnswer {

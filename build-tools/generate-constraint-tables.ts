@@ -1,5 +1,5 @@
 /**
- * Derives `emulator/constraint-tables.json` from the Smithy models in ../shared/aws-models: for each
+ * Derives `src/emulator/constraint-tables.json` from the Smithy models in ../shared/aws-models: for each
  * operation the handlers call, its HTTP binding and success code, its input members with their
  * binding and every constraint (length, pattern, enum, range, list/map sizes, nested structures,
  * timestamp formats, idempotency tokens), and each service's error shapes with their status codes.
@@ -7,14 +7,14 @@
  * are left out.
  *
  * Regenerate after a model update with
- *   npx ts-node --project emulator/tsconfig.json emulator/generate-constraint-tables.ts
+ *   npx ts-node --project build-tools/tsconfig.json build-tools/generate-constraint-tables.ts
  * test/emulator/constraint-tables.test.ts fails when the committed file no longer matches.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   ApiServiceName, CONSTRAINT_TABLES_FILE, ConstraintTables, ErrorSpec, InputMemberSpec, MemberSpec, OperationSpec, ServiceSpec, ValueSpec,
-} from './constraint-table';
+} from '../src/emulator/constraint-table';
 
 export const MODELS_DIR = path.resolve(__dirname, '..', '..', 'shared', 'aws-models');
 

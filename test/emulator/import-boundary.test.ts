@@ -1,0 +1,57 @@
+// The emulator and the replay ship in the package (src/emulator, compiled to lib/emulator), and
+// two rules keep them apart from the library:
+// - nothing else in src/ imports them: the constructs, the handlers, the monitor and the commands
+//   would otherwise carry a test rig into every stack and bundle;
+// - they import only Node.js built-ins and each other, so lib/emulator runs from an installed
+//   package with no dependency of its own.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const SRC = path.resolve(__dirname, '..', '..', 'src');
+const EMULATOR = path.join(SRC, 'emulator');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Every module specifier of `import … from`, `export … from`, `import(…)` and `require(…)`. */
+export function specifiersOf(code: string): string[] {
+  const found: string[] = [];
+  for (const pattern of [/^(?:import|export)\b[^;'"]*?\bfrom\s+['"]([^'"]+)['"]/gm, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /^\s*import\s+['"]([^'"]+)['"]/gm]) {
+    for (const match of code.matchAll(pattern)) found.push(match[1]);
+  }
+  return found;
+}
+
+function intoEmulator(file: string, specifier: string): boolean {
+  if (!specifier.startsWith('.')) return false;
+  const target = path.resolve(path.dirname(file), specifier);
+  return target === EMULATOR || target.startsWith(EMULATOR + path.sep);
+}
+
+test('nothing in src/ outside src/emulator imports the emulator', () => {
+  const offenders = sourceFiles(SRC).filter((file) => !file.startsWith(EMULATOR + path.sep))
+    .flatMap((file) => specifiersOf(fs.readFileSync(file, 'utf8')).filter((s) => intoEmulator(file, s)).map((s) => `${path.relative(SRC, file)} imports ${s}`));
+  expect(offenders).toEqual([]);
+});
+
+test('the emulator imports only Node.js built-ins and its own files', () => {
+  const emulatorFiles = sourceFiles(EMULATOR);
+  expect(emulatorFiles.length).toBeGreaterThan(20);
+  const offenders = emulatorFiles.flatMap((file) => specifiersOf(fs.readFileSync(file, 'utf8'))
+    .filter((s) => !(s.startsWith('node:') || intoEmulator(file, s)))
+    .map((s) => `${path.relative(SRC, file)} imports ${s}`));
+  expect(offenders).toEqual([]);
+});
+
+test('the checks see the import forms they look for', () => {
+  // Guards the two tests above against a scan that finds nothing.
+  const code = "import { a } from '../emulator/server';\nexport * from \"./x\";\nconst r = require('../emulator/replay');\nawait import('aws-cdk-lib');\nimport 'side-effect';";
+  expect(specifiersOf(code)).toEqual(['../emulator/server', './x', 'aws-cdk-lib', '../emulator/replay', 'side-effect']);
+  expect(intoEmulator(path.join(SRC, 'fuota', 'fuota-task.ts'), '../emulator/server')).toBe(true);
+  expect(intoEmulator(path.join(SRC, 'fuota', 'fuota-task.ts'), '../shared/emulator-free')).toBe(false);
+});
