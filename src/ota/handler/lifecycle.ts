@@ -1,13 +1,14 @@
 import { JobDocumentStore } from './job-document-store';
 import { ManagedIntegrationsClient } from './managed-integrations-client';
 import {
-  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementConfigurationName, replacementReasons, s3UrlOf, tagChanges,
+  configurationReplacementReasons, jobDocumentKey, jobDocumentLocation, replacementConfigurationName, replacementReasons, s3UrlOf,
   unclearableRemovals,
 } from './ota-requests';
-import { OtaTaskConfigurationSpec, OtaTaskSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
+import { OtaTaskConfigurationSpec, parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from './ota-specs';
 import { keepOrRefuseRemovals } from './rollback';
 import { isWaveComplete, onWaveEvent } from './rollout-wave-lifecycle';
 import { otaTaskGone } from './task-gone';
+import { convergeTaskTags } from './task-tags';
 import { clientToken } from '../../shared/client-token';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
@@ -63,7 +64,7 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
     const previous = event.RequestType === 'Update' ? previousSpec(event, parseOtaTaskProperties, ctx) : undefined;
     const arn = typeof event.Data?.Arn === 'string' ? event.Data.Arn
       : (await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }))).TaskArn!;
-    await convergeTags(arn, id, desired, previous, ctx);
+    await convergeTaskTags(arn, id, previous?.tags ?? {}, desired.tags, ctx);
     return { IsComplete: true };
   } catch (error) {
     if (error instanceof ServiceCallError && error.transient) {
@@ -187,18 +188,6 @@ async function deleteTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
   }
   // isComplete polls until the asynchronous delete has finished.
   return { PhysicalResourceId: id, ...pollingStart(ctx.now()) };
-}
-
-async function convergeTags(arn: string, id: string, desired: OtaTaskSpec, previous: OtaTaskSpec | undefined, ctx: OtaLifecycleContext) {
-  const { remove, set } = tagChanges(previous?.tags ?? {}, desired.tags);
-  if (remove.length > 0) {
-    await call(ctx, 'UntagResource', () => ctx.client.untagResource({ ResourceArn: arn, TagKeys: remove }));
-    ctx.log({ operation: 'UntagResource', taskId: id, keys: remove });
-  }
-  if (Object.keys(set).length > 0) {
-    await call(ctx, 'TagResource', () => ctx.client.tagResource({ ResourceArn: arn, Tags: set }));
-    ctx.log({ operation: 'TagResource', taskId: id, keys: Object.keys(set) });
-  }
 }
 
 /**

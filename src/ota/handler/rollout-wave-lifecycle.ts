@@ -10,10 +10,11 @@
 // rest, except while the stack rolls back (the old properties are then recorded, the task stays).
 import type { OtaLifecycleContext } from './lifecycle';
 import type { CreateOtaTaskRequest, GetOtaTaskResponse } from './managed-integrations-client';
-import { IN_PLACE_FIELDS, jobDocumentKey, s3UrlOf, tagChanges } from './ota-requests';
+import { IN_PLACE_FIELDS, jobDocumentKey, s3UrlOf } from './ota-requests';
 import { OtaTaskSpec, parseOtaTaskProperties } from './ota-specs';
 import { keepOrRefuseRemovals } from './rollback';
 import { otaTaskGone } from './task-gone';
+import { convergeTaskTags } from './task-tags';
 import {
   OtaWaveRecord, readWaveRecord, recordLocation, RecordLocation, recordPhysicalId, recordStarted, rolloutTagsOf, WAVE_RECORD_FORMAT,
   writeWaveRecord,
@@ -48,9 +49,9 @@ export async function isWaveComplete(event: ProviderEvent, ctx: OtaLifecycleCont
   const taskId = typeof event.Data?.TaskId === 'string' ? event.Data.TaskId : undefined;
   try {
     if (taskId && !(await otaTaskGone(taskId, ctx))) return pollAgain(event, ctx.now(), `DeleteOtaTask: task ${taskId} is still being deleted`);
-    const waiting = await createStillPossible(location, ctx);
-    if (waiting) return pollAgain(event, ctx.now(), waiting);
     const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
+    const waiting = record && await createStillPossible(record, ctx);
+    if (waiting) return pollAgain(event, ctx.now(), waiting);
     if (record?.document) await call(ctx, 'DeleteObject', () => ctx.documents.delete(record.document!.bucket, record.document!.key));
     await call(ctx, 'DeleteObject', () => ctx.documents.delete(location.bucket, location.key));
     ctx.log({ operation: 'DeleteObject', record: location.key, document: record?.document?.key });
@@ -155,10 +156,7 @@ async function convergeWaveTags(record: OtaWaveRecord, desired: Readonly<Record<
   const had = record.request.Tags ?? {};
   if (JSON.stringify(had) === JSON.stringify(desired)) return;
   if (!record.taskArn) throw new Error(`OtaRollout wave: OTA task ${record.taskId} has no ARN recorded, so its tags cannot change; deploy again after the controller's next run`);
-  const { remove, set } = tagChanges(had, desired);
-  if (remove.length > 0) await call(ctx, 'UntagResource', () => ctx.client.untagResource({ ResourceArn: record.taskArn!, TagKeys: remove }));
-  if (Object.keys(set).length > 0) await call(ctx, 'TagResource', () => ctx.client.tagResource({ ResourceArn: record.taskArn!, Tags: { ...set } }));
-  ctx.log({ operation: 'TagResource', taskId: record.taskId, removed: remove, set: Object.keys(set) });
+  await convergeTaskTags(record.taskArn, record.taskId!, had, desired, ctx);
 }
 
 /**
@@ -167,6 +165,11 @@ async function convergeWaveTags(record: OtaWaveRecord, desired: Readonly<Record<
  * no task, with no task of its tags, had its create never reach the service.
  */
 const CREATE_IN_FLIGHT_MS = 6 * 60_000;
+
+/** Whether the controller may still be inside the CreateOtaTask its record's `creating` mark began. */
+function createMayBeInFlight(record: OtaWaveRecord, now: number): boolean {
+  return record.creating !== undefined && now - Date.parse(record.creating) < CREATE_IN_FLIGHT_MS;
+}
 
 /**
  * The record with its task, when the controller marked a create and stopped before writing the
@@ -178,7 +181,7 @@ async function withCreatedTask(record: OtaWaveRecord, event: ProviderEvent, ctx:
   if (record.taskId || !record.creating) return record;
   const found = await findCreatedTask(record, ctx);
   if (found) return { ...record, taskId: found.TaskId, taskArn: found.TaskArn };
-  if (ctx.now() - Date.parse(record.creating) < CREATE_IN_FLIGHT_MS) {
+  if (createMayBeInFlight(record, ctx.now())) {
     throw new Error(
       `OtaRollout wave ${event.LogicalResourceId} (${record.tags[ROLLOUT_TAGS.rollout]} wave ${record.tags[ROLLOUT_TAGS.wave]}): ` +
       `the rollout controller began creating its OTA task at ${record.creating} and may not have finished; deploy again in a few minutes.`,
@@ -221,9 +224,8 @@ async function deleteTask(taskId: string, ctx: OtaLifecycleContext) {
  * cannot write a task id into a record deleted under it (it reads the record first, and S3 has no
  * conditional writes here to make that airtight), so the window is closed by waiting it out.
  */
-async function createStillPossible(location: RecordLocation, ctx: OtaLifecycleContext): Promise<string | undefined> {
-  const record = await call(ctx, 'GetObject', () => readWaveRecord(ctx.documents, location));
-  if (!record?.creating) return undefined;
+async function createStillPossible(record: OtaWaveRecord, ctx: OtaLifecycleContext): Promise<string | undefined> {
+  if (!record.creating) return undefined;
   const task = record.taskId ?? (await findCreatedTask(record, ctx))?.TaskId;
   if (task) {
     if (!(await otaTaskGone(task, ctx))) {
@@ -232,7 +234,7 @@ async function createStillPossible(location: RecordLocation, ctx: OtaLifecycleCo
     }
     return undefined;
   }
-  return ctx.now() - Date.parse(record.creating) < CREATE_IN_FLIGHT_MS
+  return createMayBeInFlight(record, ctx.now())
     ? `the rollout controller began creating the wave's task at ${record.creating}: waiting until that create has surely ended`
     : undefined;
 }

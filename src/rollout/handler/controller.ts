@@ -64,8 +64,8 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
   // OTA waves whose create a tick decided and did not finish (its task not recorded, or its start
   // not told): finished first, with the same client token, before anything else.
   const unfinishedOf = (waves: readonly WaveSnapshot[]) => waves.filter((w) => w.otaWave?.record?.creating && !w.otaWave.record.announced);
-  const unrecorded = new Map([...rollouts.entries()].map(([rollout, waves]) => [rollout, unfinishedOf(waves)]));
-  let acting = decisions.some((d) => d.actions.length > 0 || unrecorded.get(d.rollout)!.length > 0);
+  const unfinished = new Map([...rollouts.entries()].map(([rollout, waves]) => [rollout, unfinishedOf(waves)]));
+  let acting = decisions.some((d) => d.actions.length > 0 || unfinished.get(d.rollout)!.length > 0);
   if (acting && !(await stackSettled(ctx))) acting = false;
 
   let wavesStarted = 0;
@@ -74,7 +74,7 @@ export async function controlRollouts(reads: readonly WaveRead[], ctx: RolloutCo
     let started = 0;
     if (acting) {
       try {
-        for (const wave of unrecorded.get(decision.rollout)!) {
+        for (const wave of unfinished.get(decision.rollout)!) {
           await createOtaWaveTask(wave, wave.otaWave!.record!, decision, stackName, 'finishing a create a tick before decided', ctx);
         }
         for (const action of decision.actions) started += await act(action, decision, stackName, ctx);
