@@ -1,8 +1,11 @@
 // The `cdk-iot-ota-tasks` command, bundled with the AWS SDK inside (assets/cli/…): `status` prints
-// how far each campaign of a deployed stack got, `approve` lets a rollout's next wave start.
+// how far each campaign of a deployed stack got, `approve` lets a rollout's next wave start,
+// `replay` runs a synthesized stack against the package's emulator.
 // Node.js 22, like the handlers.
 import { runApprove } from './approve-command';
 import { APPROVE_USAGE, parseApproveOptions } from './approve-options';
+import { runReplay } from './replay-command';
+import { parseReplayOptions, REPLAY_USAGE } from './replay-options';
 import { runStatus } from './status-command';
 import { parseStatusOptions, STATUS_USAGE } from './status-options';
 
@@ -21,7 +24,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'approve') {
     return runApprove(parseApproveOptions(args));
   }
-  const usage = `${STATUS_USAGE}\n${APPROVE_USAGE}`;
+  if (command === 'replay') {
+    return runReplay(parseReplayOptions(args));
+  }
+  const usage = `${STATUS_USAGE}\n${APPROVE_USAGE}\n${REPLAY_USAGE}`;
   console.error(command === undefined || command === '--help' ? usage : `unknown command ${JSON.stringify(command)}\n${usage}`);
   return command === '--help' ? 0 : 2;
 }

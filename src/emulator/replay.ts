@@ -42,7 +42,7 @@
  *   const deleted = await replay.destroy();
  *   await replay.stop();
  *
- * Repository tooling only: it is not part of the published package.
+ * Shipped in the package (lib/emulator) for `replayStack()` and `cdk-iot-ota-tasks replay`; not part of the jsii API.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { CloudFormationStandIn, StackResourceSummary } from './replay/cloudformation';
@@ -111,7 +111,15 @@ export interface StackReplayOptions {
   readonly maxIsCompleteCalls?: number;
   /** Summaries per ListStackResources page. Default 100 (UNCONFIRMED, see replay/cloudformation.ts). */
   readonly listStackResourcesPageSize?: number;
+  /** Told as each request starts, polls and ends, for a live progress view. Default: nobody. */
+  readonly onProgress?: (progress: ReplayProgress) => void;
 }
+
+/** What `StackReplayOptions.onProgress` hears: a request began, isComplete ran again, or it ended. */
+export type ReplayProgress =
+  | { readonly kind: 'start'; readonly logicalId: string; readonly resourceType: string; readonly requestType: RequestType; readonly phase: ReplayPhase }
+  | { readonly kind: 'poll'; readonly logicalId: string; readonly requestType: RequestType; readonly phase: ReplayPhase; readonly attempt: number; readonly virtualTime: number }
+  | { readonly kind: 'end'; readonly step: ReplayStep };
 
 export class StackReplay {
   /** Starts the replay's CloudFormation stand-in; stop it with `stop()`. */
@@ -379,8 +387,18 @@ export class StackReplay {
     });
   }
 
-  /** One CloudFormation request to the Provider framework, and the framework's answer. */
+  /** One CloudFormation request to the Provider framework, and the framework's answer, told to `onProgress`. */
   private async request(
+    definition: CustomResourceDefinition, requestType: RequestType, phase: ReplayPhase,
+    properties: { readonly [name: string]: unknown }, previous?: DeployedResource,
+  ): Promise<ReplayStep> {
+    this.options.onProgress?.({ kind: 'start', logicalId: definition.logicalId, resourceType: definition.type, requestType, phase });
+    const step = await this.frameworkRequest(definition, requestType, phase, properties, previous);
+    this.options.onProgress?.({ kind: 'end', step });
+    return step;
+  }
+
+  private async frameworkRequest(
     definition: CustomResourceDefinition, requestType: RequestType, phase: ReplayPhase,
     properties: { readonly [name: string]: unknown }, previous?: DeployedResource,
   ): Promise<ReplayStep> {
@@ -430,6 +448,11 @@ export class StackReplay {
     for (let attempt = 0; attempt < limit; attempt++) {
       if (attempt > 0) await this.waitVirtual(waiter.intervalSeconds * 1000 * waiter.backoffRate ** (attempt - 1));
       isCompleteCalls++;
+      if (attempt > 0) {
+        this.options.onProgress?.({
+          kind: 'poll', logicalId: definition.logicalId, requestType, phase, attempt: isCompleteCalls, virtualTime: this.emulator.clock.now(),
+        });
+      }
       const answer = await this.invoke(isComplete, resourceEvent, logs);
       if (!answer.ok) return fail(frameworkReason(isComplete, answer));
       const result = (answer.result ?? {}) as { IsComplete?: boolean; Data?: { [name: string]: unknown } };

@@ -1,0 +1,92 @@
+// `cdk-iot-ota-tasks replay`: replays a synthesized stack's resources of this library against the
+// emulator shipped in the package (lib/emulator), with a progress line per request and a summary.
+// The emulator is loaded from the installed package at run time, not bundled into the command: it
+// needs only Node.js built-ins, and the command's bundle stays the size the other commands need.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ReplayOptions } from './replay-options';
+import type { ReplayProgress, ReplayStep } from '../emulator/replay';
+import type { ReplayStackOptions, ReplayStackResult } from '../emulator/replay-stack';
+
+type ReplayStackFn = (assemblyDir: string, options?: ReplayStackOptions) => Promise<ReplayStackResult>;
+
+/** The package's compiled replay, found from the command's bundle (assets/cli/<name>/index.js) or from src/cli under ts-node. */
+function loadReplayStack(): ReplayStackFn {
+  const candidates = [
+    path.join(__dirname, '..', '..', '..', 'lib', 'emulator', 'replay-stack.js'),
+    path.join(__dirname, '..', '..', 'lib', 'emulator', 'replay-stack.js'),
+  ];
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) throw new Error(`cdk-iot-ota-tasks replay: the package's emulator is missing (looked for ${candidates.join(', ')})`);
+  // A computed path: the bundler leaves this require to run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(found) as { replayStack: ReplayStackFn }).replayStack;
+}
+
+/** Runs the replay and prints it; 0 when every operation succeeded and nothing was left behind, 1 otherwise. */
+export async function runReplay(options: ReplayOptions, out: (line: string) => void = console.log): Promise<number> {
+  if (!fs.existsSync(path.join(options.assemblyDir, 'manifest.json'))) {
+    throw new Error(`${options.assemblyDir} is not a cloud assembly (no manifest.json): run cdk synth first, or name the directory`);
+  }
+  const replayStack = loadReplayStack();
+  const live = process.stdout.isTTY === true;
+  const onProgress = (progress: ReplayProgress) => {
+    if (progress.kind === 'poll') {
+      if (live) process.stdout.write(`\r  ${SPINNER[progress.attempt % SPINNER.length]} ${progress.logicalId}: isComplete #${progress.attempt} at ${new Date(progress.virtualTime).toISOString()} (virtual)\x1b[K`);
+      return;
+    }
+    if (live) process.stdout.write('\r\x1b[K');
+    if (progress.kind === 'start') {
+      if (live) process.stdout.write(`  … ${progress.requestType} ${progress.logicalId}`);
+      return;
+    }
+    out(stepLine(progress.step));
+  };
+  const result = await replayStack(options.assemblyDir, {
+    stack: options.stack,
+    updateFrom: options.updateFrom,
+    seed: options.seed,
+    throttleRate: options.throttleRate,
+    serverErrorRate: options.serverErrorRate,
+    delete: !options.keep,
+    onProgress,
+  });
+  for (const line of summaryLines(result)) out(line);
+  return result.succeeded && result.leftAfterDelete.length === 0 ? 0 : 1;
+}
+
+const SPINNER = ['|', '/', '-', '\\'];
+
+/** One line per request: its outcome, what it was, and how it ended. */
+export function stepLine(step: ReplayStep): string {
+  const mark = step.status === 'FAILED' ? 'FAILED ' : step.status === 'IGNORED' ? 'ignored' : 'ok     ';
+  const phase = step.phase === 'deploy' || step.phase === 'delete' ? '' : ` (${step.phase})`;
+  const polls = step.isCompleteCalls > 0 ? `, isComplete ×${step.isCompleteCalls}` : '';
+  const reason = step.reason ? `: ${step.reason.split('\n')[0]}` : '';
+  return `  ${mark} ${step.requestType.padEnd(6)} ${step.logicalId} [${step.resourceType}]${phase}${polls}${reason}`;
+}
+
+/** The summary: each operation's end, the calls per operation, the tasks, what was skipped, and what was left. */
+export function summaryLines(result: ReplayStackResult): string[] {
+  const lines = [`\nStack ${result.stackName}:`];
+  for (const operation of result.operations) {
+    lines.push(`  ${operation.operation.padEnd(6)} → ${operation.stackStatus}${operation.failure ? `: ${operation.failure.split('\n')[0]}` : ''}`);
+  }
+  lines.push('Calls:');
+  for (const [operation, count] of Object.entries(result.callsByOperation).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`  ${operation.padEnd(48)} ${count}`);
+  }
+  if (result.faultsInjected > 0) lines.push(`  (${result.faultsInjected} answered with an injected fault)`);
+  lines.push(`Tasks after the deployment: ${result.tasksAfterDeploy.length}`);
+  for (const task of result.tasksAfterDeploy) lines.push(`  ${task.kind} ${task.id}${task.name ? ` ${task.name}` : ''}${task.status ? ` ${task.status}` : ''}`);
+  const skippedByType = new Map<string, string[]>();
+  for (const resource of result.skipped) skippedByType.set(resource.type, [...(skippedByType.get(resource.type) ?? []), resource.logicalId]);
+  lines.push(`Skipped (not of this library, not deployed; their Ref and attributes resolve to placeholders): ${result.skipped.length}`);
+  for (const [type, ids] of skippedByType) lines.push(`  ${type} ×${ids.length}: ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}`);
+  if (result.leftAfterDelete.length > 0) {
+    lines.push(`Left after the deletion (orphans): ${result.leftAfterDelete.length}`);
+    for (const task of result.leftAfterDelete) lines.push(`  ${task.kind} ${task.id}`);
+  }
+  lines.push(result.succeeded && result.leftAfterDelete.length === 0 ? 'Replay succeeded.' : 'Replay FAILED.');
+  return lines;
+}

@@ -1,0 +1,119 @@
+// `cdk-iot-ota-tasks replay` as a user runs it: the packed tarball installed in a temporary
+// directory, its bin run on the consumer app (test/support/consumer-app.ts), its output and exit
+// code asserted. Also the option parser.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseReplayOptions, REPLAY_USAGE } from '../../src/cli/replay-options';
+import { CONSUMER_STACKS, synthConsumerApp } from '../support/consumer-app';
+
+jest.setTimeout(180_000);
+
+const REPO = path.join(__dirname, '..', '..');
+
+describe('replay options', () => {
+  test('the assembly, a stack, an older assembly, a seed and fault rates', () => {
+    expect(parseReplayOptions(['out', '--stack', 'Sensors', '--update-from=old', '--seed', '7', '--faults', 'throttle=0.2,5xx=0.05']))
+      .toEqual({ assemblyDir: 'out', stack: 'Sensors', updateFrom: 'old', seed: 7, throttleRate: 0.2, serverErrorRate: 0.05, keep: false });
+    expect(parseReplayOptions([])).toEqual({ assemblyDir: 'cdk.out', stack: undefined, updateFrom: undefined, seed: undefined, keep: false });
+    expect(parseReplayOptions(['--keep']).keep).toBe(true);
+  });
+
+  test('the usage names every option', () => {
+    for (const flag of ['--stack', '--update-from', '--seed', '--faults', '--keep']) expect(REPLAY_USAGE).toContain(flag);
+  });
+
+  test.each([
+    [['--faults', 'throttle=2'], /--faults "throttle=2": each fault is KIND=RATE with a rate from 0 to 1/],
+    [['--faults', 'latency=0.1'], /the fault kinds are throttle and 5xx/],
+    [['--faults', 'throttle'], /each fault is KIND=RATE/],
+    [['--seed', '-1'], /--seed must be a whole number of 0 or more, got "-1"/],
+    [['--stack'], /--stack needs a value/],
+    [['a', 'b'], /one cloud assembly at most, got a b/],
+    [['--verbose'], /unknown option --verbose\nusage: cdk-iot-ota-tasks replay/],
+  ])('%j is refused', (args, message) => {
+    expect(() => parseReplayOptions(args)).toThrow(message);
+  });
+});
+
+describe('the installed command', () => {
+  let work: string;
+  let bin: string;
+  let v1: string;
+  let v2: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-command-'));
+    const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: REPO, encoding: 'utf8' });
+    if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+    const tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
+    const consumer = path.join(work, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    // The package has no dependencies of its own; its peers (aws-cdk-lib, constructs) are not needed to replay.
+    const installed = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball], { cwd: consumer, encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`npm install failed: ${installed.stderr}`);
+    bin = path.join(consumer, 'node_modules', '.bin', 'cdk-iot-ota-tasks');
+    v1 = synthConsumerApp(1);
+    v2 = synthConsumerApp(2);
+  });
+
+  afterAll(() => {
+    for (const dir of [work, v1, v2]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) => spawnSync(bin, ['replay', ...args], { encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` } });
+
+  test('a stack of several, with the user\'s own resources: a line per request, the summary, exit 0', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.sensors);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/ok {6}Create SensorFirmware\w+ \[Custom::IoTWirelessFuotaTask\], isComplete ×\d+/);
+    expect(result.stdout).toMatch(/ok {6}Delete SensorFirmware\w+ \[Custom::IoTWirelessFuotaTask\]/);
+    expect(result.stdout).toContain('CREATE → CREATE_COMPLETE');
+    expect(result.stdout).toContain('DELETE → DELETE_COMPLETE');
+    expect(result.stdout).toMatch(/iotwireless:CreateFuotaTask +1\n/);
+    expect(result.stdout).toMatch(/Tasks after the deployment: 1\n {2}FuotaTask \S+ /);
+    expect(result.stdout).toMatch(/AWS::Lambda::Function ×\d+: .*UploadNotifier/);
+    expect(result.stdout).toMatch(/AWS::S3::Bucket ×\d+: .*FirmwareUploads/);
+    expect(result.stdout).not.toContain('orphans');
+    expect(result.stdout.trim().split('\n').pop()).toBe('Replay succeeded.');
+  });
+
+  test('an update from an older assembly', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.hubs, '--update-from', v1);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/ok {6}Update HubFirmware\w+ \[Custom::IoTManagedIntegrationsOtaTask\]/);
+    expect(result.stdout).toContain('UPDATE → UPDATE_COMPLETE');
+    expect(result.stdout).toMatch(/iotmanagedintegrations:UpdateOtaTask +1\n/);
+  });
+
+  test('seeded faults: the faults are counted, nothing is left and no task is made twice', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.sensors, '--update-from', v1, '--seed', '11', '--faults', 'throttle=0.3,5xx=0.1');
+    expect(result.stdout).toMatch(/\((\d+) answered with an injected fault\)/);
+    expect(result.stdout).toMatch(/Tasks after the deployment: [01]\n/);
+    expect(result.stdout).not.toContain('orphans');
+    expect(result.status).toBe(result.stdout.includes('Replay succeeded.') ? 0 : 1);
+  });
+
+  test('several library stacks and none named: exit 2 and why', () => {
+    const result = run(v2);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Several stacks in .* have resources of cdk-iot-ota-tasks \(Sensors, Hubs\): name one/);
+  });
+
+  test('no cloud assembly: exit 2 and what to do', () => {
+    const result = run(path.join(work, 'missing'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/is not a cloud assembly \(no manifest.json\): run cdk synth first/);
+  });
+
+  const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((file) => fs.existsSync(file)
+    && Number(spawnSync(file, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout.trim()) < 22);
+  (oldNode ? test : test.skip)('an older Node.js gets a clear message and exit 2', () => {
+    const result = spawnSync(oldNode!, [fs.realpathSync(bin), 'replay', v2], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/cdk-iot-ota-tasks needs Node.js 22 or later, this is 2\d\./);
+  });
+});
