@@ -25,9 +25,6 @@ function loadReplayStack(): ReplayStackFn {
 
 /** Runs the replay and prints it; 0 when every operation succeeded and nothing was left behind, 1 otherwise. */
 export async function runReplay(options: ReplayOptions, out: (line: string) => void = console.log): Promise<number> {
-  if (!fs.existsSync(path.join(options.assemblyDir, 'manifest.json'))) {
-    throw new Error(`${options.assemblyDir} is not a cloud assembly (no manifest.json): run cdk synth first, or name the directory`);
-  }
   const replayStack = loadReplayStack();
   const live = process.stdout.isTTY === true;
   const onProgress = (progress: ReplayProgress) => {

@@ -15,7 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ReplayProgress, ReplayResult, StackReplay } from './replay';
-import { fakeName, LIBRARY_RESOURCE_TYPES, Template } from './replay/template';
+import { physicalName } from './replay/intrinsics';
+import { LIBRARY_RESOURCE_TYPES, readStack, Template } from './replay/template';
 import { EmulatorSnapshot, JournalEntry, ServiceEmulator, ServiceEmulatorOptions } from './server';
 
 export interface ReplayStackOptions {
@@ -76,6 +77,7 @@ export interface ReplayStackResult {
 
 /** Replays the stack of the cloud assembly in `assemblyDir` (a `cdk.out`) against a fresh emulator. */
 export async function replayStack(assemblyDir: string, options: ReplayStackOptions = {}): Promise<ReplayStackResult> {
+  for (const dir of [assemblyDir, options.updateFrom]) if (dir !== undefined) assertCloudAssembly(dir);
   const stackName = options.stack ?? onlyLibraryStack(assemblyDir);
   const seed = options.seed ?? 1;
   const emulator = await ServiceEmulator.start({
@@ -132,30 +134,30 @@ function onlyLibraryStack(assemblyDir: string): string {
   throw new Error(`Several stacks in ${assemblyDir} have resources of cdk-iot-ota-tasks (${stacks.join(', ')}): name one`);
 }
 
-function stackArtifacts(assemblyDir: string): { id: string; names: string[]; template: Template }[] {
-  const manifestFile = path.join(assemblyDir, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) throw new Error(`${assemblyDir} is not a cloud assembly (no manifest.json): run cdk synth first`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+/** Throws the way to get one when `dir` holds no cloud assembly. */
+function assertCloudAssembly(dir: string): void {
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`${dir} is not a cloud assembly (no manifest.json): run cdk synth first, or name the directory`);
+}
+
+/** Every stack artifact's id and template (readStack reads one stack, with its handlers). */
+function stackArtifacts(assemblyDir: string): { id: string; template: Template }[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8'));
   return Object.entries(manifest.artifacts ?? {})
     .filter(([, artifact]: [string, any]) => artifact.type === 'aws:cloudformation:stack')
     .map(([id, artifact]: [string, any]) => ({
       id,
-      names: [id, artifact.displayName, artifact.properties?.stackName].filter(Boolean),
       template: JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.properties.templateFile), 'utf8')) as Template,
     }));
 }
 
-/** The template's resources that are not of this library: listed with their placeholder, never deployed. */
+/** The template's resources that are not of this library: listed with the placeholder the replay resolves their Ref to, never deployed. */
 function skippedResources(assemblyDir: string, stackName: string): SkippedResource[] {
-  const stack = stackArtifacts(assemblyDir).find(({ names }) => names.includes(stackName));
-  if (!stack) return [];
-  const realName = stack.names[stack.names.length - 1];
-  return Object.entries(stack.template.Resources)
+  return Object.entries(readStack(assemblyDir, stackName).template.Resources)
     .filter(([, resource]) => !LIBRARY_RESOURCE_TYPES.includes(resource.Type))
     .map(([logicalId, resource]) => ({
       logicalId,
       type: resource.Type,
-      placeholder: fakeName(realName, logicalId, 64),
+      placeholder: physicalName(stackName, logicalId, resource.Type),
       reason: resource.Type === 'AWS::Lambda::Function'
         ? 'not deployed: a provider function of this library runs from its bundled asset, any other is not run'
         : 'not deployed: not a resource of this library, its Ref and attributes resolve to placeholders',

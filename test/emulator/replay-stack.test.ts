@@ -33,6 +33,8 @@ test('the token-valued description arrives resolved to the bucket placeholder', 
   expect(placeholder).toBeDefined();
   const task = result.finalState.fuotaTasks[0];
   expect(task.fields.Description).toMatch(/^Sensor firmware 2 from \S+$/);
+  // The placeholder the summary reports is the one the handler was given.
+  expect(task.fields.Description).toBe(`Sensor firmware 2 from ${placeholder.placeholder}`);
   expect(result.operations).toHaveLength(1);
   expect(result.leftAfterDelete).toEqual([]);
 });

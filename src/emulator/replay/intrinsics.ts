@@ -82,7 +82,7 @@ function ref(name: string, ctx: ResolverContext): unknown {
     if (!deployed) throw new Error(`Ref to ${name} before it has a physical id`);
     return deployed.physicalId;
   }
-  return physicalName(name, resource.Type, ctx);
+  return physicalName(ctx.stackName, name, resource.Type);
 }
 
 function getAtt(id: string, attribute: string, ctx: ResolverContext): unknown {
@@ -97,7 +97,7 @@ function getAtt(id: string, attribute: string, ctx: ResolverContext): unknown {
     }
     return deployed.data[attribute];
   }
-  const name = physicalName(id, resource.Type, ctx);
+  const name = physicalName(ctx.stackName, id, resource.Type);
   if (attribute === 'Arn') return fakeArn(name, resource.Type, ctx);
   return `${name}.${attribute}`;
 }
@@ -113,12 +113,13 @@ function sub(arg: unknown, ctx: ResolverContext): string {
   });
 }
 
-function physicalName(logicalId: string, type: string, ctx: ResolverContext): string {
+/** The placeholder an ordinary resource's Ref resolves to (its attributes are derived from it). */
+export function physicalName(stackName: string, logicalId: string, type: string): string {
   switch (type) {
-    case 'AWS::S3::Bucket': return fakeName(ctx.stackName, logicalId, 63, true);
+    case 'AWS::S3::Bucket': return fakeName(stackName, logicalId, 63, true);
     case 'AWS::IAM::Role':
-    case 'AWS::Lambda::Function': return fakeName(ctx.stackName, logicalId, 64);
-    default: return fakeName(ctx.stackName, logicalId, 128);
+    case 'AWS::Lambda::Function': return fakeName(stackName, logicalId, 64);
+    default: return fakeName(stackName, logicalId, 128);
   }
 }
 
