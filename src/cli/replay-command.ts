@@ -4,11 +4,13 @@
 // needs only Node.js built-ins, and the command's bundle stays the size the other commands need.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CampaignLines, campaignSummaryLines } from './campaign-lines';
+import { approveWhenWaiting } from './replay-approvals';
 import { ReplayOptions } from './replay-options';
 import type { ReplayProgress, ReplayStep } from '../emulator/replay';
 import type { ReplayStackOptions, ReplayStackResult } from '../emulator/replay-stack';
 
-type ReplayStackFn = (assemblyDir: string, options?: ReplayStackOptions) => Promise<ReplayStackResult>;
+export type ReplayStackFn = (assemblyDir: string, options?: ReplayStackOptions) => Promise<ReplayStackResult>;
 
 /** The package's compiled replay, found from the command's bundle (assets/cli/<name>/index.js) or from src/cli under ts-node. */
 function loadReplayStack(): ReplayStackFn {
@@ -23,9 +25,13 @@ function loadReplayStack(): ReplayStackFn {
   return (require(found) as { replayStack: ReplayStackFn }).replayStack;
 }
 
-/** Runs the replay and prints it; 0 when every operation succeeded and nothing was left behind, 1 otherwise. */
-export async function runReplay(options: ReplayOptions, out: (line: string) => void = console.log): Promise<number> {
-  const replayStack = loadReplayStack();
+/**
+ * Runs the replay and prints it; 0 when it succeeded (see `failures`), 1 otherwise. `replayStack` is
+ * the package's compiled one; the repository's demo passes the one of its sources.
+ */
+export async function runReplay(
+  options: ReplayOptions, out: (line: string) => void = console.log, replayStack: ReplayStackFn = loadReplayStack(),
+): Promise<number> {
   const live = process.stdout.isTTY === true;
   const onProgress = (progress: ReplayProgress) => {
     if (progress.kind === 'poll') {
@@ -39,6 +45,8 @@ export async function runReplay(options: ReplayOptions, out: (line: string) => v
     }
     out(stepLine(progress.step));
   };
+  const campaignLines = new CampaignLines();
+  const approve = approveWhenWaiting(options.approve, out);
   const result = await replayStack(options.assemblyDir, {
     stack: options.stack,
     updateFrom: options.updateFrom,
@@ -47,9 +55,18 @@ export async function runReplay(options: ReplayOptions, out: (line: string) => v
     serverErrorRate: options.serverErrorRate,
     delete: !options.keep,
     onProgress,
+    outcomes: options.runCampaigns ? { successShare: options.successShare, byTarget: options.outcomes } : undefined,
+    runCampaigns: options.runCampaigns && {
+      maxHours: options.campaignHours,
+      onTick: async (tick, stage) => {
+        if (tick.tick === 1) out('Campaigns: the stack\'s bundled campaign monitor at each tick of its schedule, on the virtual clock');
+        for (const line of campaignLines.tick(tick)) out(line);
+        return approve(tick, stage);
+      },
+    },
   });
   for (const line of summaryLines(result)) out(line);
-  return result.succeeded && result.leftAfterDelete.length === 0 ? 0 : 1;
+  return failures(result).length === 0 ? 0 : 1;
 }
 
 const SPINNER = ['|', '/', '-', '\\'];
@@ -70,11 +87,12 @@ export function summaryLines(result: ReplayStackResult): string[] {
     lines.push(`  ${operation.operation.padEnd(6)} → ${operation.stackStatus}${operation.failure ? `: ${operation.failure.split('\n')[0]}` : ''}`);
   }
   lines.push('Calls:');
-  for (const [operation, count] of Object.entries(result.callsByOperation).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`  ${operation.padEnd(48)} ${count}`);
-  }
+  const calls = Object.entries(result.callsByOperation).sort(([a], [b]) => a.localeCompare(b));
+  const width = Math.max(0, ...calls.map(([operation]) => operation.length));
+  for (const [operation, count] of calls) lines.push(`  ${operation.padEnd(width)}  ${count}`);
   if (result.faultsInjected > 0) lines.push(`  (${result.faultsInjected} answered with an injected fault)`);
-  lines.push(`Tasks after the deployment: ${result.tasksAfterDeploy.length}`);
+  if (result.campaigns) lines.push(...campaignSummaryLines(result.campaigns));
+  lines.push(`Tasks after the deployment${result.campaigns ? ' and the campaigns' : ''}: ${result.tasksAfterDeploy.length}`);
   for (const task of result.tasksAfterDeploy) lines.push(`  ${task.kind} ${task.id}${task.name ? ` ${task.name}` : ''}${task.status ? ` ${task.status}` : ''}`);
   const skippedByType = new Map<string, string[]>();
   for (const resource of result.skipped) skippedByType.set(resource.type, [...(skippedByType.get(resource.type) ?? []), resource.logicalId]);
@@ -84,6 +102,20 @@ export function summaryLines(result: ReplayStackResult): string[] {
     lines.push(`Left after the deletion (orphans): ${result.leftAfterDelete.length}`);
     for (const task of result.leftAfterDelete) lines.push(`  ${task.kind} ${task.id}`);
   }
-  lines.push(result.succeeded && result.leftAfterDelete.length === 0 ? 'Replay succeeded.' : 'Replay FAILED.');
+  const failed = failures(result);
+  lines.push(failed.length === 0 ? 'Replay succeeded.' : `Replay FAILED: ${failed.join('; ')}.`);
   return lines;
+}
+
+/**
+ * What makes the command exit 1: a failed operation, an orphan, and with --run-campaigns campaigns
+ * that did not finish (a rollout left halted, the time limit, a monitor that kept failing). An
+ * alarm that went off is reported, not a failure: it is what the outcome model asked for.
+ */
+export function failures(result: ReplayStackResult): string[] {
+  const failed = result.operations.filter((operation) => !operation.succeeded).map((operation) => `${operation.operation} ended ${operation.stackStatus}`);
+  if (result.leftAfterDelete.length > 0) failed.push(`${result.leftAfterDelete.length} left after the deletion`);
+  const ending = result.campaigns?.ending;
+  if (ending !== undefined && ending !== 'finished' && ending !== 'no-monitor') failed.push(`the campaigns did not finish (${ending})`);
+  return failed;
 }

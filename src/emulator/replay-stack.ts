@@ -2,8 +2,9 @@
  * `replayStack()`: one call that replays a user's synthesized stack against a fresh emulator, for
  * test suites (Jest, node:test) and for the `cdk-iot-ota-tasks replay` command. It deploys the
  * stack (first from an older assembly when `updateFrom` is given, then the new one as an update),
- * deletes it, and reports what happened: each operation's steps, the calls per API operation, the
- * tasks the deployment left in the services, and anything the deletion left behind.
+ * lets its campaigns run to their end on the virtual clock when asked (`runCampaigns`), deletes it,
+ * and reports what happened: each operation's steps, the calls per API operation, the tasks the
+ * deployment left in the services, the campaigns' progress, and anything the deletion left behind.
  *
  *   const result = await replayStack('cdk.out', { stack: 'Sensors' });
  *   expect(result.succeeded).toBe(true);
@@ -14,7 +15,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FUOTA_FAILURE_STATUSES, FuotaDeviceOutcome, OTA_FAILURE_STATUSES, OtaExecutionOutcome } from './campaign-outcomes';
 import { ReplayProgress, ReplayResult, StackReplay } from './replay';
+import { CampaignRunOptions, CampaignRunResult, runCampaigns } from './replay/campaigns';
 import { physicalName } from './replay/intrinsics';
 import { LIBRARY_RESOURCE_TYPES, readStack, Template } from './replay/template';
 import { EmulatorSnapshot, JournalEntry, ServiceEmulator, ServiceEmulatorOptions } from './server';
@@ -34,8 +37,31 @@ export interface ReplayStackOptions {
   readonly delete?: boolean;
   /** Told as each request starts, polls and ends (see `ReplayProgress`). Default: nobody. */
   readonly onProgress?: (progress: ReplayProgress) => void;
+  /**
+   * After the last deployment, run the stack's campaigns and rollouts to their end with its bundled
+   * campaign monitor on the virtual clock (see `CampaignRunOptions`), before the deletion.
+   * Default: false.
+   */
+  readonly runCampaigns?: boolean | CampaignRunOptions;
+  /**
+   * The campaigns' outcome model, for both services: the share of targets that succeed, and the
+   * outcome of named targets (a wireless device id, a managed thing id or ARN), e.g.
+   * `{ successShare: 1, byTarget: { 'sensor-7': 'MissingFrag' } }`. Default: the emulator's model
+   * (90 % succeed; see the README's assumptions).
+   */
+  readonly outcomes?: TargetOutcomes;
   /** Further emulator options (outcome models, known devices, assumptions). Default: the emulator's defaults. */
   readonly emulator?: ServiceEmulatorOptions;
+}
+
+export interface TargetOutcomes {
+  /** Share (0 to 1) of the targets not named in `byTarget` that succeed. Default 0.9. */
+  readonly successShare?: number;
+  /**
+   * Each named target's outcome: a FUOTA device status (`Successful`, `MissingFrag`, …) or an OTA
+   * execution status (`SUCCEEDED`, `FAILED`, `TIMED_OUT`, …). Default: none named.
+   */
+  readonly byTarget?: { readonly [targetId: string]: string };
 }
 
 /** A template resource the replay does not deploy, and why. */
@@ -59,7 +85,7 @@ export interface ReplayStackResult {
   readonly stackName: string;
   /** Every operation replayed, in order: CREATE (of `updateFrom`, else of `assemblyDir`), UPDATE, DELETE. */
   readonly operations: readonly ReplayResult[];
-  /** Whether every operation succeeded. */
+  /** Whether every operation succeeded (and, with `runCampaigns`, the monitor did not keep failing). */
   readonly succeeded: boolean;
   /** Requests the emulated services answered, by `Service:Operation`. */
   readonly callsByOperation: { readonly [operation: string]: number };
@@ -67,6 +93,8 @@ export interface ReplayStackResult {
   readonly faultsInjected: number;
   /** The tasks and configurations after the last deployment (before the deletion). */
   readonly tasksAfterDeploy: readonly ServiceTaskSummary[];
+  /** The campaigns' run, with `runCampaigns` after a successful deployment. */
+  readonly campaigns?: CampaignRunResult;
   /** What the deletion left in the services (orphans); empty when it cleaned up, or when `delete` was false. */
   readonly leftAfterDelete: readonly ServiceTaskSummary[];
   readonly skipped: readonly SkippedResource[];
@@ -82,6 +110,7 @@ export async function replayStack(assemblyDir: string, options: ReplayStackOptio
   const seed = options.seed ?? 1;
   const emulator = await ServiceEmulator.start({
     ...options.emulator,
+    ...options.outcomes ? outcomeModels(options.outcomes, options.emulator ?? {}) : {},
     faults: {
       ...options.emulator?.faults,
       seed,
@@ -98,6 +127,10 @@ export async function replayStack(assemblyDir: string, options: ReplayStackOptio
       operations.push(result);
       if (!result.succeeded) break;
     }
+    const deployed = operations.every((operation) => operation.succeeded);
+    const campaigns = options.runCampaigns && deployed
+      ? await runCampaigns(emulator, replay, assemblyDir, options.runCampaigns === true ? {} : options.runCampaigns)
+      : undefined;
     const tasksAfterDeploy = tasksOf(emulator.snapshot());
     const exists = !['DOES_NOT_EXIST', 'DELETE_COMPLETE'].includes(replay.stackStatus);
     if (options.delete !== false && exists) operations.push(await replay.destroy());
@@ -105,10 +138,11 @@ export async function replayStack(assemblyDir: string, options: ReplayStackOptio
     return {
       stackName,
       operations,
-      succeeded: operations.every((operation) => operation.succeeded),
+      succeeded: operations.every((operation) => operation.succeeded) && campaigns?.ending !== 'monitor-failing',
       callsByOperation: countCalls(emulator.journal),
       faultsInjected: emulator.journal.filter((entry) => entry.fault !== undefined).length,
       tasksAfterDeploy,
+      campaigns,
       leftAfterDelete: options.delete === false ? [] : tasksOf(finalState),
       skipped: skippedResources(assemblyDir, stackName),
       journal: [...emulator.journal],
@@ -118,6 +152,25 @@ export async function replayStack(assemblyDir: string, options: ReplayStackOptio
     await replay.stop();
     await emulator.stop();
   }
+}
+
+const FUOTA_OUTCOMES: readonly string[] = ['Successful', ...FUOTA_FAILURE_STATUSES];
+const OTA_OUTCOMES: readonly string[] = ['SUCCEEDED', ...OTA_FAILURE_STATUSES];
+
+/** The emulator's two outcome models with `outcomes` laid over them; each named target goes to the service its status belongs to. */
+function outcomeModels(outcomes: TargetOutcomes, emulator: ServiceEmulatorOptions): Pick<ServiceEmulatorOptions, 'fuotaOutcomes' | 'otaOutcomes'> {
+  const fuota: { [target: string]: FuotaDeviceOutcome } = {};
+  const ota: { [target: string]: OtaExecutionOutcome } = {};
+  for (const [target, outcome] of Object.entries(outcomes.byTarget ?? {})) {
+    if (FUOTA_OUTCOMES.includes(outcome)) fuota[target] = outcome as FuotaDeviceOutcome;
+    else if (OTA_OUTCOMES.includes(outcome)) ota[target] = outcome as OtaExecutionOutcome;
+    else throw new Error(`outcome ${JSON.stringify(outcome)} of ${target} is neither a FUOTA device status (${FUOTA_OUTCOMES.join(', ')}) nor an OTA execution status (${OTA_OUTCOMES.join(', ')})`);
+  }
+  const share = outcomes.successShare === undefined ? {} : { successShare: outcomes.successShare };
+  return {
+    fuotaOutcomes: { ...emulator.fuotaOutcomes, ...share, script: { ...emulator.fuotaOutcomes?.script, ...fuota } },
+    otaOutcomes: { ...emulator.otaOutcomes, ...share, script: { ...emulator.otaOutcomes?.script, ...ota } },
+  };
 }
 
 /** The stacks of a cloud assembly that hold resources of this library, by artifact id. */
@@ -159,7 +212,7 @@ function skippedResources(assemblyDir: string, stackName: string): SkippedResour
       type: resource.Type,
       placeholder: physicalName(stackName, logicalId, resource.Type),
       reason: resource.Type === 'AWS::Lambda::Function'
-        ? 'not deployed: a provider function of this library runs from its bundled asset, any other is not run'
+        ? 'not deployed: a function of this library (a provider\'s, the campaign monitor) runs from its bundled asset, any other is not run'
         : 'not deployed: not a resource of this library, its Ref and attributes resolve to placeholders',
     }));
 }

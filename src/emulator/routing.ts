@@ -43,7 +43,7 @@ function s3Route(method: string, rawPath: string): Route | undefined {
   const match = /^\/([^/]+)\/(.+)$/.exec(rawPath);
   if (!match || !['PUT', 'GET', 'DELETE'].includes(method)) return undefined;
   const operation = { PUT: 'PutObject', GET: 'GetObject', DELETE: 'DeleteObject' }[method as 'PUT'];
-  return { service: 's3', operation, labels: { bucket: decode(match[1]), key: decode(match[2]) } };
+  return { service: 's3', operation, labels: { bucket: decodeLenient(match[1]), key: decodeLenient(match[2]) } };
 }
 
 function apiRoutes(method: string, rawPath: string): Route[] {
@@ -66,16 +66,17 @@ function matchTemplate(uri: string, segments: readonly string[]): { [name: strin
   const labels: { [name: string]: string } = {};
   for (const [index, part] of parts.entries()) {
     const label = /^\{(\w+)\}$/.exec(part);
-    if (label && segments[index] !== '') labels[label[1]] = decode(segments[index]);
+    if (label && segments[index] !== '') labels[label[1]] = decodeLenient(segments[index]);
     else if (part !== segments[index]) return undefined;
   }
   return labels;
 }
 
-function decode(segment: string): string {
+/** A percent-decoded path segment or query part; one that is not valid percent-encoding, as it is. */
+export function decodeLenient(text: string): string {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(text);
   } catch {
-    return segment;
+    return text;
   }
 }

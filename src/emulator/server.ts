@@ -29,7 +29,7 @@ import { validateInput, validationMessage } from './model-validation';
 import { OperationResult, ServiceContext } from './operation';
 import { OtaProgress } from './ota-progress';
 import { OtaService } from './ota-service';
-import { Route, route, serviceForErrors } from './routing';
+import { decodeLenient, Route, route, serviceForErrors } from './routing';
 import { S3Service } from './s3-service';
 import { parseAuthorization, RawRequest, SigV4Authorization, signatureProblem } from './sigv4';
 import { EmulatorState, EventRuleRecord, FuotaTaskRecord, OtaTaskConfigurationRecord, OtaTaskRecord, PublishedEventRecord } from './state';
@@ -533,14 +533,6 @@ function parseQuery(query: string): { [name: string]: string[] } {
     (parsed[name] ??= []).push(value);
   }
   return parsed;
-}
-
-function decodeLenient(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseReplayOptions, REPLAY_USAGE } from '../../src/cli/replay-options';
-import { CONSUMER_STACKS, synthConsumerApp } from '../support/consumer-app';
+import { CONSUMER_ROLLOUT, CONSUMER_STACKS, synthConsumerApp } from '../support/consumer-app';
 
 jest.setTimeout(180_000);
 
@@ -15,13 +15,31 @@ const REPO = path.join(__dirname, '..', '..');
 describe('replay options', () => {
   test('the assembly, a stack, an older assembly, a seed and fault rates', () => {
     expect(parseReplayOptions(['out', '--stack', 'Sensors', '--update-from=old', '--seed', '7', '--faults', 'throttle=0.2,5xx=0.05']))
-      .toEqual({ assemblyDir: 'out', stack: 'Sensors', updateFrom: 'old', seed: 7, throttleRate: 0.2, serverErrorRate: 0.05, keep: false });
-    expect(parseReplayOptions([])).toEqual({ assemblyDir: 'cdk.out', stack: undefined, updateFrom: undefined, seed: undefined, keep: false });
+      .toEqual(expect.objectContaining({ assemblyDir: 'out', stack: 'Sensors', updateFrom: 'old', seed: 7, throttleRate: 0.2, serverErrorRate: 0.05, keep: false }));
+    expect(parseReplayOptions([])).toEqual({
+      assemblyDir: 'cdk.out',
+      stack: undefined,
+      updateFrom: undefined,
+      seed: undefined,
+      keep: false,
+      runCampaigns: false,
+      campaignHours: undefined,
+      approve: [],
+      successShare: undefined,
+      outcomes: {},
+    });
     expect(parseReplayOptions(['--keep']).keep).toBe(true);
   });
 
+  test('campaigns: a time limit and the rollouts to approve', () => {
+    expect(parseReplayOptions(['--run-campaigns', '--campaign-hours', '6', '--approve', 'sensors-v4', '--approve=hubs-v3', '--success-share', '0.5', '--outcome', 'm-1=MissingFrag', '--outcome=hub2=FAILED']))
+      .toEqual(expect.objectContaining({
+        runCampaigns: true, campaignHours: 6, approve: ['sensors-v4', 'hubs-v3'], successShare: 0.5, outcomes: { 'm-1': 'MissingFrag', 'hub2': 'FAILED' },
+      }));
+  });
+
   test('the usage names every option', () => {
-    for (const flag of ['--stack', '--update-from', '--seed', '--faults', '--keep']) expect(REPLAY_USAGE).toContain(flag);
+    for (const flag of ['--stack', '--update-from', '--seed', '--faults', '--keep', '--run-campaigns', '--campaign-hours', '--approve', '--success-share', '--outcome']) expect(REPLAY_USAGE).toContain(flag);
   });
 
   test.each([
@@ -32,6 +50,10 @@ describe('replay options', () => {
     [['--stack'], /--stack needs a value/],
     [['a', 'b'], /one cloud assembly at most, got a b/],
     [['--verbose'], /unknown option --verbose\nusage: cdk-iot-ota-tasks replay/],
+    [['--approve', 'sensors-v4'], /--campaign-hours, --approve, --success-share and --outcome need --run-campaigns/],
+    [['--run-campaigns', '--success-share', '1.5'], /--success-share must be a share from 0 to 1, got "1.5"/],
+    [['--run-campaigns', '--outcome', 'meter-1'], /--outcome is TARGET=STATUS/],
+    [['--run-campaigns', '--campaign-hours', '0'], /--campaign-hours must be a number of virtual hours above 0 and at most 744/],
   ])('%j is refused', (args, message) => {
     expect(() => parseReplayOptions(args)).toThrow(message);
   });
@@ -97,10 +119,58 @@ describe('the installed command', () => {
     expect(result.status).toBe(result.stdout.includes('Replay succeeded.') ? 0 : 1);
   });
 
+  test('--run-campaigns: the rollout runs to its end on the virtual clock, its progress and a campaign summary, exit 0', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.rollouts, '--run-campaigns');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/t\+ +0 min {2}FuotaTask MetersWave1\w+ +\[\.{20}\] +0% {2}0 ok {2}0 failed {2}1 pending {2}of 1 targets/);
+    expect(out).toMatch(/t\+ +0 min {2}meters-v5: started wave 1 with StartFuotaTask, its FUOTA session at \d\d:\d\d UTC: the first wave/);
+    expect(out).toMatch(/t\+ +\d+ min {2}meters-v5: started wave 2 with StartFuotaTask.*: gate passed: wave 1 passed its gate/);
+    expect(out).toMatch(/t\+ +\d+ min {2}rollout meters-v5: 2\/2 waves started; complete/);
+    expect(out).toContain('Campaigns: every task finished: the monitor disabled its schedule');
+    expect(out).toMatch(/ {2}\d+ monitor runs over \d+ virtual minutes\n/);
+    expect(out).toMatch(/ {2}rollout meters-v5 {2}2\/2 waves started {2}complete/);
+    expect(out).toContain("Outcomes (each target's final status, from the emulator's outcome model):");
+    expect(out).toMatch(/ {4}FuotaTask MetersWave2\w+ +2 Successful\n/);
+    expect(out).toMatch(/Alarms: 1 evaluated, none went off\n/);
+    // The order of the report: the requests, the campaigns, then the deletion.
+    expect(out.indexOf('Campaigns: the stack')).toBeGreaterThan(out.indexOf('Create MetersWave2'));
+    expect(out.indexOf('Campaigns: the stack')).toBeLessThan(out.indexOf('Delete MetersWave2'));
+    expect(out.trim().split('\n').pop()).toBe('Replay succeeded.');
+  });
+
+  test('--outcome fails the canary: the rollout halts, its alarm goes off, and it never finishes: exit 1 and why', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.rollouts, '--run-campaigns', '--success-share', '1', '--outcome', `${CONSUMER_ROLLOUT.canary[0]}=MissingFrag`);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/t\+ +\d+ min {2}rollout meters-v5: 1\/2 waves started; halted: /);
+    expect(result.stdout).toMatch(/t\+ +\d+ min {2}ALARM MetersHalted\w+: RolloutHalted 1 >= 1\n/);
+    expect(result.stdout).toContain('Campaigns: every rollout left is halted or awaits an approval, and nothing else runs');
+    expect(result.stdout).not.toContain('started wave 2');
+    expect(result.stdout.trim().split('\n').pop()).toBe('Replay FAILED: the campaigns did not finish (waiting).');
+  });
+
+  test('--approve resumes the halted rollout as the approve command would: wave 2 starts, the rollout finishes, exit 0', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.rollouts, '--run-campaigns', '--success-share', '1',
+      '--outcome', `${CONSUMER_ROLLOUT.canary[0]}=MissingFrag`, '--approve', CONSUMER_ROLLOUT.name);
+    expect(result.stdout).toContain(`$ cdk-iot-ota-tasks approve --stack ${CONSUMER_STACKS.rollouts} ${CONSUMER_ROLLOUT.name}\n  approved wave 2/2 of meters-v5`);
+    expect(result.stdout).toMatch(/meters-v5: started wave 2 with StartFuotaTask.*: approved at /);
+    expect(result.stdout).toContain('Campaigns: every task finished');
+    expect(result.stdout).toMatch(/Alarms: 1 evaluated, went off: MetersHalted\w+\n/);
+    expect(result.stdout.trim().split('\n').pop()).toBe('Replay succeeded.');
+    expect(result.status).toBe(0);
+  });
+
+  test('an outcome that is no status of either service: exit 2 and the statuses', () => {
+    const result = run(v2, '--stack', CONSUMER_STACKS.rollouts, '--run-campaigns', '--outcome', 'meter-1=Broken');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/outcome "Broken" of meter-1 is neither a FUOTA device status \(Successful, Package_Not_Supported, .*\) nor an OTA execution status \(SUCCEEDED, FAILED, /);
+  });
+
   test('several library stacks and none named: exit 2 and why', () => {
     const result = run(v2);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/Several stacks in .* have resources of cdk-iot-ota-tasks \(Sensors, Hubs\): name one/);
+    expect(result.stderr).toMatch(/Several stacks in .* have resources of cdk-iot-ota-tasks \(Sensors, Hubs, Rollouts\): name one/);
   });
 
   test('no cloud assembly: exit 2 and what to do', () => {

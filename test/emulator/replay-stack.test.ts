@@ -59,7 +59,7 @@ test('an update from an older assembly updates the OTA task in place', async () 
 });
 
 test('several library stacks and none named: a clear error', async () => {
-  await expect(replayStack(v2)).rejects.toThrow(/Several stacks in .* have resources of cdk-iot-ota-tasks \(Sensors, Hubs\): name one/);
+  await expect(replayStack(v2)).rejects.toThrow(/Several stacks in .* have resources of cdk-iot-ota-tasks \(Sensors, Hubs, Rollouts\): name one/);
   await expect(replayStack('/nonexistent')).rejects.toThrow(/is not a cloud assembly \(no manifest.json\)/);
 });
 

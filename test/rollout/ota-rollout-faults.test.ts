@@ -7,13 +7,13 @@
 // up named in its wave's record (so the stack's deletion finds it).
 import { createHash } from 'node:crypto';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../src/emulator/server';
-import { runTick } from '../../src/monitoring/handler/monitor';
 import { JobDocumentStore } from '../../src/ota/handler/job-document-store';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
 import { RolloutEvent } from '../../src/rollout/handler/controller';
 import { OtaWaveRecord, recordLocation, recordPhysicalId, WAVE_RECORD_FORMAT } from '../../src/rollout/handler/ota-wave-record';
-import { encodeGate, GateSpec, ROLLOUT_TAGS } from '../../src/rollout/rollout-tags';
+import { encodeGate, ROLLOUT_TAGS } from '../../src/rollout/rollout-tags';
 import type { StackResourceSummary } from '../../src/shared/cloudformation-stack-status';
+import { FAULT_RUN_GATE, faultRunGatePasses, faultRunTick } from '../support/rollout-fault-run';
 
 jest.setTimeout(600_000);
 
@@ -21,9 +21,7 @@ const RUNS = 100;
 const REGION = 'eu-west-1';
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/OtaFaults/00000000-0000-4000-8000-000000000000';
 const BUCKET = 'library-bucket';
-const GATE: GateSpec = { minSuccessPercent: 90, maxFailurePercent: 10, advanceAtPercent: 100, soakSeconds: 0 };
 const DURATION_MS = 20 * 60_000;
-const TICK_MS = 5 * 60_000;
 const thing = (name: string) => `arn:aws:iotmanagedintegrations:${REGION}:123456789012:managed-thing/${name}`;
 const WAVES = [['canary1', 'canary2'], ['hub10', 'hub11', 'hub12'], ['hub20', 'hub21', 'hub22', 'hub23']];
 
@@ -56,7 +54,7 @@ async function run(seed: number): Promise<RunFigures> {
       [ROLLOUT_TAGS.stack]: 'OtaFaults',
       [ROLLOUT_TAGS.rollout]: 'hubs',
       [ROLLOUT_TAGS.wave]: `${i + 1}/3`,
-      ...i > 0 ? { [ROLLOUT_TAGS.gate]: encodeGate(GATE) } : {},
+      ...i > 0 ? { [ROLLOUT_TAGS.gate]: encodeGate(FAULT_RUN_GATE) } : {},
     };
     const record: OtaWaveRecord = {
       format: WAVE_RECORD_FORMAT,
@@ -102,22 +100,7 @@ async function run(seed: number): Promise<RunFigures> {
     if (tasksOf(2).length > 0 || events.some((e) => e.detailType === 'Rollout Halted')) settledTicks++;
     killing = tick === killTick;
     requestsThisTick = 0;
-    await runTick({
-      stackId: STACK_ID,
-      scheduleRuleName: 'OtaFaults-campaign-monitor',
-      stacks: { resources: async () => ({ resources }), status: async () => 'CREATE_COMPLETE' },
-      rule: { disableRule: async () => {} },
-      events: { put: async (batch) => { events.push(...batch); } },
-      wireless: undefined as never,
-      managedIntegrations,
-      records,
-      deadline: emulator.clock.now() + 60_000,
-      now: () => emulator.clock.now(),
-      sleep: async () => {},
-      random: () => 0.5,
-      writeLine: () => {},
-    }).catch(() => undefined);
-    emulator.clock.advance(TICK_MS);
+    await faultRunTick({ emulator, stackId: STACK_ID, resources, events, managedIntegrations, records });
   }
 
   // At most one task per wave, in order, each after its predecessor passed the gate.
@@ -156,11 +139,7 @@ function gatePassedAt(emulator: ServiceEmulator, taskId: string, time: number): 
   const { startsAt, plan } = emulator.otaPlan(taskId)!;
   const finished = time - startsAt >= DURATION_MS;
   const outcomes = plan.map((p) => (time >= startsAt + p.finishesAfterMs ? p.outcome : 'QUEUED'));
-  const succeeded = outcomes.filter((o) => o === 'SUCCEEDED').length;
-  const failed = outcomes.filter((o) => o !== 'SUCCEEDED' && o !== 'QUEUED').length;
-  if (failed * 100 > GATE.maxFailurePercent! * outcomes.length) return false;
-  const ready = finished || succeeded + failed === outcomes.length;
-  return ready && succeeded * 100 >= GATE.minSuccessPercent * (finished ? outcomes.length : succeeded + failed);
+  return faultRunGatePasses(outcomes, 'SUCCEEDED', 'QUEUED', finished);
 }
 
 test(`${RUNS} seeded OTA fault runs: one task per wave at most, none before its gate, none skipped, each recorded`, async () => {

@@ -47,10 +47,7 @@ function synth(options: { gate?: WaveGate; fleet?: string[]; description?: strin
 const harness = new RolloutReplayHarness(STACK);
 let emulator: ServiceEmulator;
 let replay: StackReplay;
-const events = harness.events;
-const clients = () => harness.clients();
-const tick = () => harness.tick();
-const run = (maxTicks: number, until?: () => boolean) => harness.run(maxTicks, until);
+const { events, clients, tick, run } = harness.shortcuts();
 
 async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
   await harness.deploy(outdir, options);

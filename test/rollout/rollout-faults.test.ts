@@ -6,19 +6,17 @@
 // canary halts the rollout (and says so), and a healthy one still reaches its last wave.
 import { AssociateWirelessDeviceWithFuotaTaskCommand, CreateFuotaTaskCommand, IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../../src/emulator/server';
-import { runTick } from '../../src/monitoring/handler/monitor';
 import { RolloutEvent } from '../../src/rollout/handler/controller';
-import { encodeGate, GateSpec, ROLLOUT_TAGS } from '../../src/rollout/rollout-tags';
+import { encodeGate, ROLLOUT_TAGS } from '../../src/rollout/rollout-tags';
 import type { StackResourceSummary } from '../../src/shared/cloudformation-stack-status';
+import { FAULT_RUN_GATE, faultRunGatePasses, faultRunTick } from '../support/rollout-fault-run';
 
 jest.setTimeout(600_000);
 
 const RUNS = 100;
 const REGION = 'eu-west-1';
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Faults/00000000-0000-4000-8000-000000000000';
-const GATE: GateSpec = { minSuccessPercent: 90, maxFailurePercent: 10, advanceAtPercent: 100, soakSeconds: 0 };
 const SESSION_MS = 20 * 60_000;
-const TICK_MS = 5 * 60_000;
 const device = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 const WAVES = [[device(1), device(2)], [10, 11, 12, 13].map(device), [20, 21, 22, 23, 24, 25].map(device)];
 
@@ -37,7 +35,7 @@ async function run(seed: number): Promise<RunFigures> {
   for (const [i, ids] of WAVES.entries()) {
     const tags = [
       { Key: ROLLOUT_TAGS.rollout, Value: 'fw' }, { Key: ROLLOUT_TAGS.wave, Value: `${i + 1}/3` },
-      ...i > 0 ? [{ Key: ROLLOUT_TAGS.gate, Value: encodeGate(GATE) }] : [],
+      ...i > 0 ? [{ Key: ROLLOUT_TAGS.gate, Value: encodeGate(FAULT_RUN_GATE) }] : [],
     ];
     const { Id } = await setup.send(new CreateFuotaTaskCommand({ FirmwareUpdateImage: 's3://fw/v2.bin', FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw', Tags: tags }));
     for (const id of ids) await setup.send(new AssociateWirelessDeviceWithFuotaTaskCommand({ Id, WirelessDeviceId: id }));
@@ -78,21 +76,7 @@ async function run(seed: number): Promise<RunFigures> {
     if (startedNow === 3 || events.some((e) => e.detailType === 'Rollout Halted')) settledTicks++;
     killing = tick === killTick;
     requestsThisTick = 0;
-    await runTick({
-      stackId: STACK_ID,
-      scheduleRuleName: 'Faults-campaign-monitor',
-      stacks: { resources: async () => ({ resources }), status: async () => 'CREATE_COMPLETE' },
-      rule: { disableRule: async () => {} },
-      events: { put: async (batch) => { events.push(...batch); } },
-      wireless,
-      managedIntegrations: undefined as never,
-      deadline: emulator.clock.now() + 60_000,
-      now: () => emulator.clock.now(),
-      sleep: async () => {},
-      random: () => 0.5,
-      writeLine: () => {},
-    }).catch(() => undefined);
-    emulator.clock.advance(TICK_MS);
+    await faultRunTick({ emulator, stackId: STACK_ID, resources, events, wireless });
   }
   wireless.destroy();
 
@@ -121,12 +105,7 @@ function gatePassedAt(emulator: ServiceEmulator, taskId: string, time: number): 
   const start = Date.parse(task.startTime);
   const finished = time - start >= SESSION_MS;
   const statuses = emulator.fuotaPlan(taskId)!.map((p) => (time >= start + p.finishesAfterMs ? p.outcome : 'Initial'));
-  const succeeded = statuses.filter((s) => s === 'Successful').length;
-  const failed = statuses.filter((s) => s !== 'Successful' && s !== 'Initial').length;
-  const reported = succeeded + failed;
-  if (failed * 100 > GATE.maxFailurePercent! * statuses.length) return false;
-  const ready = finished || reported === statuses.length;
-  return ready && succeeded * 100 >= GATE.minSuccessPercent * (finished ? statuses.length : reported);
+  return faultRunGatePasses(statuses, 'Successful', 'Initial', finished);
 }
 
 test(`${RUNS} seeded fault runs: no wave before its gate, none twice, none skipped; failing canaries halt, healthy rollouts finish`, async () => {

@@ -44,10 +44,7 @@ function synth(gate?: WaveGate): string {
 const harness = new RolloutReplayHarness(STACK);
 let emulator: ServiceEmulator;
 let replay: StackReplay;
-const events = harness.events;
-const clients = () => harness.clients();
-const tick = () => harness.tick();
-const run = (maxTicks: number, until?: () => boolean) => harness.run(maxTicks, until);
+const { events, clients, tick, run } = harness.shortcuts();
 
 async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
   await harness.deploy(outdir, { knownWirelessDevices: [...CANARY, ...FLEET, ...REST], ...options });

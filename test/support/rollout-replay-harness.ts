@@ -72,6 +72,16 @@ export class RolloutReplayHarness {
     return { summary, rollout: rollouts[0], lines };
   }
 
+  /** The members the tests call most, as plain functions. */
+  public shortcuts() {
+    return {
+      events: this.events,
+      clients: () => this.clients(),
+      tick: () => this.tick(),
+      run: (maxTicks: number, until?: () => boolean) => this.run(maxTicks, until),
+    };
+  }
+
   /** Ticks every 5 virtual minutes until `until` holds or `maxTicks` passed. */
   public async run(maxTicks: number, until: () => boolean = () => false): Promise<void> {
     for (let i = 0; i < maxTicks && !until(); i++) {

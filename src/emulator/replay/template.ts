@@ -144,19 +144,40 @@ function readHandlerFunction(stackName: string, resources: Template['Resources']
   };
 }
 
+/** A Lambda function an EventBridge schedule invokes (the campaign monitor), and its schedule. */
+export interface ScheduledFunction {
+  readonly function: HandlerFunction;
+  /** The schedule rule's logical id. */
+  readonly ruleLogicalId: string;
+  /** From the rule's `rate(N minutes|hours|days)`; undefined for a cron expression. */
+  readonly intervalMs?: number;
+}
+
 /**
  * The stack's Lambda functions that an EventBridge schedule invokes (the campaign monitor), as the
  * replay would run them; their environment holds only literal values (references are the caller's).
  */
-export function readScheduledFunctions(assemblyDir: string, stackName: string): HandlerFunction[] {
+export function readScheduledFunctions(assemblyDir: string, stackName: string): ScheduledFunction[] {
   const { template } = readStack(assemblyDir, stackName);
   const manifest = readJson(path.join(assemblyDir, 'manifest.json'));
   const assetDirs = readAssetDirs(assemblyDir, Object.entries(manifest.artifacts ?? {}) as [string, any][]);
-  const scheduled = Object.values(template.Resources)
-    .filter((resource) => resource.Type === 'AWS::Events::Rule' && resource.Properties?.ScheduleExpression)
-    .flatMap((rule) => ((rule.Properties?.Targets ?? []) as { Arn?: unknown }[]).map((target) => referencedLogicalId(target.Arn)))
-    .filter((id): id is string => id !== undefined && template.Resources[id]?.Type === 'AWS::Lambda::Function');
-  return scheduled.map((logicalId) => readHandlerFunction(stackName, template.Resources, logicalId, assetDirs));
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::Events::Rule' && resource.Properties?.ScheduleExpression)
+    .flatMap(([ruleId, rule]) => ((rule.Properties?.Targets ?? []) as { Arn?: unknown }[])
+      .map((target) => ({ ruleId, rule, logicalId: referencedLogicalId(target.Arn) })))
+    .filter(({ logicalId }) => logicalId !== undefined && template.Resources[logicalId]?.Type === 'AWS::Lambda::Function')
+    .map(({ ruleId, rule, logicalId }) => ({
+      function: readHandlerFunction(stackName, template.Resources, logicalId!, assetDirs),
+      ruleLogicalId: ruleId,
+      intervalMs: rateMs(String(rule.Properties?.ScheduleExpression)),
+    }));
+}
+
+/** `rate(5 minutes)` in milliseconds. */
+function rateMs(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!match) return undefined;
+  return Number(match[1]) * { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[match[2] as 'minute' | 'hour' | 'day'];
 }
 
 /** Where each file asset of the assembly is, by its hash. */
