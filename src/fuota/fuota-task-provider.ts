@@ -2,8 +2,6 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FuotaTaskHandlerFunction } from './fuota-task-handler-function';
-import { PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS } from '../shared/handler-provider';
-import { acknowledgeNagFindings } from '../shared/nag';
 import { StackTaskProvider } from '../shared/stack-task-provider';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -55,26 +53,11 @@ export class FuotaTaskProvider extends StackTaskProvider {
       ],
       resources: [arn('FuotaTask/*'), arn('WirelessDevice/*'), arn('MulticastGroup/*')],
     }));
-    // Only to tell a rollback from an ordinary update when a started task would have to change or a
-    // value the API cannot unset would be removed (a rollback leaves either as it is).
-    this.handlerRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadOwnStackStatus',
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [Aws.STACK_ID],
-    }));
-    // These two support no resource type (Service Authorization Reference), so "*" is the only
-    // resource that matches; the region condition keeps them to this stack's region.
-    this.handlerRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'FuotaTaskCreateAndDeviceList',
-      actions: ['iotwireless:CreateFuotaTask', 'iotwireless:ListWirelessDevices'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-    }));
-
-    acknowledgeNagFindings(this, [
-      { id: 'AwsSolutions-IAM5', reason: 'FUOTA task, device and group ids are assigned by the service at create time, so the handler is scoped to this account and region\'s FuotaTask/*, WirelessDevice/* and MulticastGroup/* ARNs; CreateFuotaTask and ListWirelessDevices support no resource ARN and are limited by aws:RequestedRegion.' },
-      ...PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS,
-    ]);
+    // A started task would have to change, or a value the API cannot unset would be removed: a
+    // rollback leaves either as it is, an update is refused.
+    this.allowReadingOwnStackStatus();
+    this.allowInStackRegion('FuotaTaskCreateAndDeviceList', ['iotwireless:CreateFuotaTask', 'iotwireless:ListWirelessDevices']);
+    this.acknowledgeWildcards('FUOTA task, device and group ids are assigned by the service at create time, so the handler is scoped to this account and region\'s FuotaTask/*, WirelessDevice/* and MulticastGroup/* ARNs; CreateFuotaTask and ListWirelessDevices support no resource ARN and are limited by aws:RequestedRegion.');
   }
 
   /**

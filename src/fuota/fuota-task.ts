@@ -30,6 +30,7 @@ import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-bas
 import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
+import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
 import { tagViolations } from '../shared/tag-rules';
 import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
@@ -187,9 +188,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
 
 function validateProps(task: FuotaTask, props: FuotaTaskProps): void {
   const path = task.node.path;
-  const check = (rule: FieldRule, value: unknown) => {
-    if (value !== undefined && !Token.isUnresolved(value)) assertRule(path, rule, value);
-  };
+  const check = propChecker(path);
   const R = FUOTA_TASK_RULES;
   check(R.name, props.fuotaTaskName);
   check(R.description, props.description);

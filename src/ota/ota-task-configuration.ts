@@ -6,6 +6,7 @@ import { OtaTaskProvider } from './ota-task-provider';
 import { OTA_TASK_CONFIGURATION_RULES, OTA_TASK_RULES } from './ota-task-rules';
 import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourceProperties } from './ota-task.types';
 import { assertRule, FieldRule } from '../shared/constraints';
+import { propChecker } from '../shared/prop-checker';
 import { numberProperty as num } from '../shared/property-values';
 import { newTaskResource, refuseSnapshot, setTaskRemovalPolicy } from '../shared/task-resource';
 import { TaskResourceOptions } from '../shared/task-resource-options';
@@ -165,9 +166,7 @@ const OTA_TASK_CONFIGURATION_ID_RULE: FieldRule = { ...OTA_TASK_RULES.taskConfig
 
 function validate(path: string, props: OtaTaskConfigurationProps): void {
   const R = OTA_TASK_CONFIGURATION_RULES;
-  const check = (rule: FieldRule, value: unknown) => {
-    if (value !== undefined && !Token.isUnresolved(value)) assertRule(path, rule, value);
-  };
+  const check = propChecker(path);
   check(R.name, props.otaTaskConfigurationName);
   check(R.description, props.description);
   const push = props.pushConfig;

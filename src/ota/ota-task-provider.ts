@@ -5,8 +5,6 @@ import { Construct } from 'constructs';
 import { OtaTaskHandlerFunction } from './ota-task-handler-function';
 import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
 import { waveRecordStatements } from './wave-record-policy';
-import { PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS } from '../shared/handler-provider';
-import { acknowledgeNagFindings } from '../shared/nag';
 import { StackTaskProvider } from '../shared/stack-task-provider';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -44,32 +42,16 @@ export class OtaTaskProvider extends StackTaskProvider {
       ],
       resources: [`arn:${Aws.PARTITION}:iotmanagedintegrations:${Aws.REGION}:${Aws.ACCOUNT_ID}:ota-task/*`],
     }));
-    // Only to tell a rollback from an ordinary update when a description or task configuration the
-    // service cannot clear was removed (a rollback keeps it; an update is refused).
-    this.handlerRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadOwnStackStatus',
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [Aws.STACK_ID],
-    }));
-    // The Service Authorization Reference lists no resource type for CreateOtaTask or for any
-    // task-configuration action, so "*" is the only resource that matches; the region condition
-    // keeps them to this stack's region.
-    this.handlerRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'OtaTaskCreateAndConfigurations',
-      actions: [
-        'iotmanagedintegrations:CreateOtaTask',
-        'iotmanagedintegrations:CreateOtaTaskConfiguration',
-        'iotmanagedintegrations:GetOtaTaskConfiguration',
-        'iotmanagedintegrations:DeleteOtaTaskConfiguration',
-      ],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-    }));
-
-    acknowledgeNagFindings(this, [
-      { id: 'AwsSolutions-IAM5', reason: 'OTA task ids are assigned by the service, so task actions are scoped to this account and region\'s ota-task/* ARNs; CreateOtaTask and the task-configuration actions support no resource ARN and are limited by aws:RequestedRegion; job documents are written under the library bucket\'s ota-job-documents/ prefix only.' },
-      ...PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS,
+    // A description or task configuration the service cannot clear was removed: a rollback keeps
+    // it, an update is refused.
+    this.allowReadingOwnStackStatus();
+    this.allowInStackRegion('OtaTaskCreateAndConfigurations', [
+      'iotmanagedintegrations:CreateOtaTask',
+      'iotmanagedintegrations:CreateOtaTaskConfiguration',
+      'iotmanagedintegrations:GetOtaTaskConfiguration',
+      'iotmanagedintegrations:DeleteOtaTaskConfiguration',
     ]);
+    this.acknowledgeWildcards('OTA task ids are assigned by the service, so task actions are scoped to this account and region\'s ota-task/* ARNs; CreateOtaTask and the task-configuration actions support no resource ARN and are limited by aws:RequestedRegion; job documents are written under the library bucket\'s ota-job-documents/ prefix only.');
   }
 
   /** Lets the handler write and remove job documents under the library bucket's document prefix. */
@@ -94,11 +76,6 @@ export class OtaTaskProvider extends StackTaskProvider {
     for (const statement of waveRecordStatements('OtaRolloutWaveRecords', bucket, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'])) {
       this.handlerRole.addToPolicy(statement);
     }
-    this.handlerRole.addToPolicy(new iam.PolicyStatement({
-      sid: 'FindOtaRolloutWaveTasks',
-      actions: ['iotmanagedintegrations:ListOtaTasks'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-    }));
+    this.allowInStackRegion('FindOtaRolloutWaveTasks', ['iotmanagedintegrations:ListOtaTasks']);
   }
 }

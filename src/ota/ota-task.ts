@@ -21,7 +21,8 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
-import { assertRule, FieldRule } from '../shared/constraints';
+import { assertRule } from '../shared/constraints';
+import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
 import { providerInputViolation } from '../shared/provider-input';
 import { tagViolations } from '../shared/tag-rules';
@@ -233,9 +234,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
 
 function validateProps(path: string, props: OtaTaskProps): void {
   const R = OTA_TASK_RULES;
-  const check = (rule: FieldRule, value: unknown) => {
-    if (value !== undefined && !Token.isUnresolved(value)) assertRule(path, rule, value);
-  };
+  const check = propChecker(path);
   check(R.otaType, props.otaType);
   check(R.protocol, props.protocol);
   check(R.otaMechanism, props.otaMechanism);

@@ -1,26 +1,15 @@
 // Handler code only (the FUOTA handler bundles it with these two): nothing the construct library
 // exports reaches this file, so the packages are devDependencies, as for the files under handler/.
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsCredentialIdentityProvider, escapeUri, Sha256 } from './signed-http';
+import { escapeUri } from './signed-http';
 import { serviceError, SignedXmlClient, xmlElement } from './signed-xml-client';
+import { xmlServiceClient, XmlServiceClientOptions } from './xml-service-client';
 
-/** Options of {@link CloudFormationStackStatus}. */
-export interface CloudFormationStackStatusOptions {
-  /** The region of the stack; a handler asks about its own stack, in its own region. */
-  readonly region: string;
-  /** @default defaultProvider() */
-  readonly credentials?: AwsCredentialIdentityProvider;
-  /**
-   * Base URL to send requests to (tests, local stand-ins).
-   * @default AWS_ENDPOINT_URL_CLOUDFORMATION, then AWS_ENDPOINT_URL, then https://cloudformation.<region>.amazonaws.com
-   */
-  readonly endpoint?: string;
-  /** @default 10000 */
-  readonly timeoutMs?: number;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
-}
+/**
+ * Options of {@link CloudFormationStackStatus}: the stack's region (a handler asks about its own
+ * stack, in its own region); `endpoint` else AWS_ENDPOINT_URL_CLOUDFORMATION, then AWS_ENDPOINT_URL,
+ * then https://cloudformation.<region>.amazonaws.com.
+ */
+export type CloudFormationStackStatusOptions = XmlServiceClientOptions;
 
 /** Error codes of the CloudFormation query API that mean "slow down"; they come with HTTP 400. */
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'RequestThrottled', 'TooManyRequestsException']);
@@ -34,19 +23,10 @@ const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestL
  */
 export class CloudFormationStackStatus {
   private readonly client: SignedXmlClient;
-  private readonly endpoint?: URL;
+  private readonly endpoint: URL | undefined;
 
   constructor(private readonly options: CloudFormationStackStatusOptions) {
-    const configured = options.endpoint
-      ?? (process.env.AWS_ENDPOINT_URL_CLOUDFORMATION || process.env.AWS_ENDPOINT_URL || undefined);
-    this.endpoint = configured ? new URL(configured) : undefined;
-    const signer = new SignatureV4({
-      service: 'cloudformation',
-      region: options.region,
-      credentials: options.credentials ?? defaultProvider(),
-      sha256: Sha256,
-    });
-    this.client = new SignedXmlClient(signer, { timeoutMs: options.timeoutMs, now: options.now, throttlingCodes: THROTTLING_CODES });
+    ({ client: this.client, endpoint: this.endpoint } = xmlServiceClient('cloudformation', options, THROTTLING_CODES));
   }
 
   /** The `StackStatus` of the stack named by `stackId` (its ARN or its name), e.g. `UPDATE_ROLLBACK_IN_PROGRESS`. */

@@ -1,7 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { buildHandlerProvider, HandlerFunctionFactory, ProviderOptionsRecord } from './handler-provider';
+import { buildHandlerProvider, HandlerFunctionFactory, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord } from './handler-provider';
+import { acknowledgeNagFindings } from './nag';
 import { TaskProviderOptions } from './task-provider-options';
 
 /** The handler functions of one service's provider. */
@@ -48,6 +49,36 @@ export abstract class StackTaskProvider extends Construct {
     const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, handlers.makeFunction, options);
     this.handlerRole = role;
     this.serviceToken = serviceToken;
+  }
+
+  /**
+   * Lets the handlers read their own stack's status (DescribeStacks), and only that: asked only to
+   * tell a rollback from an ordinary update when a change the service cannot make would be refused.
+   */
+  protected allowReadingOwnStackStatus(): void {
+    this.handlerRole.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnStackStatus',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [Aws.STACK_ID],
+    }));
+  }
+
+  /**
+   * Actions the Service Authorization Reference lists no resource type for: "*" is the only
+   * resource that matches, and the region condition keeps them to this stack's region.
+   */
+  protected allowInStackRegion(sid: string, actions: string[]): void {
+    this.handlerRole.addToPolicy(new iam.PolicyStatement({
+      sid,
+      actions,
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+    }));
+  }
+
+  /** The cdk-nag acknowledgements: the Provider framework's, and why the handler role has wildcards. */
+  protected acknowledgeWildcards(reason: string): void {
+    acknowledgeNagFindings(this, [{ id: 'AwsSolutions-IAM5', reason }, ...PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS]);
   }
 
   /**

@@ -28,26 +28,20 @@ import { StartedTaskGuard, startedTaskGuard, withoutUnclearableRemovals } from '
 import { startFuotaTaskOnce } from './start-task';
 import { FuotaTaskSpec, FuotaTaskStartSpec, parseFuotaTaskProperties } from './task-spec';
 import { clientToken } from '../../shared/client-token';
+import { HandlerInvocationContext } from '../../shared/handler-invocation';
 import { pollAgain, pollingBudgetSpent, pollingStart } from '../../shared/polling-budget';
+import { previousProperties } from '../../shared/previous-properties';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { callService, isNotFound, ServiceCallError } from '../../shared/service-call';
-import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
+import { StackRollbackProbe } from '../../shared/stack-rollback';
 import { FuotaTaskAttributes } from '../fuota-task.types';
 
 /**
  * What one invocation works with. Everything that touches the outside world comes in here, so tests
  * drive the lifecycle with a mocked client and a fixed clock.
  */
-export interface FuotaLifecycleContext {
+export interface FuotaLifecycleContext extends HandlerInvocationContext {
   readonly client: IoTWirelessClient;
-  /** Reads the stack's status (DescribeStacks), to tell a rollback from a forward update. */
-  readonly stacks: StackStatusReader;
-  /** Epoch milliseconds after which no new service call starts. */
-  readonly deadline: number;
-  readonly now: () => number;
-  readonly log: (entry: Record<string, unknown>) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
 }
 
 /**
@@ -74,7 +68,7 @@ export async function isComplete(event: ProviderEvent, ctx: FuotaLifecycleContex
   const id = event.PhysicalResourceId!;
   if (event.RequestType === 'Delete') return deletionFinished(event, ctx);
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
-  const previous = event.RequestType === 'Update' ? previousSpec(event, ctx) : undefined;
+  const previous = event.RequestType === 'Update' ? previousProperties(event, parseFuotaTaskProperties, ctx.log) : undefined;
   const guard = startedTaskGuard(new StackRollbackProbe(event.StackId, ctx), ctx.log);
   try {
     const task = await getTask(id, ctx);
@@ -105,7 +99,7 @@ async function onCreate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promi
 async function onUpdate(event: ProviderEvent, ctx: FuotaLifecycleContext): Promise<OnEventResponse> {
   const id = event.PhysicalResourceId!;
   const desired = parseFuotaTaskProperties(event.ResourceProperties);
-  const previous = previousSpec(event, ctx);
+  const previous = previousProperties(event, parseFuotaTaskProperties, ctx.log);
   const task = await getTask(id, ctx);
   const live = liveFields(task);
   const probe = new StackRollbackProbe(event.StackId, ctx);
@@ -212,30 +206,32 @@ async function convergeAssociations(
     return;
   }
 
-  for (const deviceId of devices.remove) {
-    checkTime(ctx, 'DisassociateWirelessDeviceFromFuotaTask');
-    await call(ctx, 'DisassociateWirelessDeviceFromFuotaTask', () => ctx.client.send(
-      new DisassociateWirelessDeviceFromFuotaTaskCommand({ Id: id, WirelessDeviceId: deviceId })));
-    ctx.log({ operation: 'DisassociateWirelessDeviceFromFuotaTask', taskId: id, wirelessDeviceId: deviceId });
-  }
-  for (const groupId of groups.remove) {
-    checkTime(ctx, 'DisassociateMulticastGroupFromFuotaTask');
-    await call(ctx, 'DisassociateMulticastGroupFromFuotaTask', () => ctx.client.send(
-      new DisassociateMulticastGroupFromFuotaTaskCommand({ Id: id, MulticastGroupId: groupId })));
-    ctx.log({ operation: 'DisassociateMulticastGroupFromFuotaTask', taskId: id, multicastGroupId: groupId });
-  }
-  for (const deviceId of devices.add) {
-    checkTime(ctx, 'AssociateWirelessDeviceWithFuotaTask');
-    await call(ctx, 'AssociateWirelessDeviceWithFuotaTask', () => ctx.client.send(
-      new AssociateWirelessDeviceWithFuotaTaskCommand({ Id: id, WirelessDeviceId: deviceId })));
-    ctx.log({ operation: 'AssociateWirelessDeviceWithFuotaTask', taskId: id, wirelessDeviceId: deviceId });
-  }
-  for (const groupId of groups.add) {
-    checkTime(ctx, 'AssociateMulticastGroupWithFuotaTask');
-    await call(ctx, 'AssociateMulticastGroupWithFuotaTask', () => ctx.client.send(
-      new AssociateMulticastGroupWithFuotaTaskCommand({ Id: id, MulticastGroupId: groupId })));
-    ctx.log({ operation: 'AssociateMulticastGroupWithFuotaTask', taskId: id, multicastGroupId: groupId });
-  }
+  // Removals first: a task holds devices or groups, never both.
+  for (const target of devices.remove) await changeMembership(ctx, id, 'DisassociateWirelessDeviceFromFuotaTask', { WirelessDeviceId: target });
+  for (const target of groups.remove) await changeMembership(ctx, id, 'DisassociateMulticastGroupFromFuotaTask', { MulticastGroupId: target });
+  for (const target of devices.add) await changeMembership(ctx, id, 'AssociateWirelessDeviceWithFuotaTask', { WirelessDeviceId: target });
+  for (const target of groups.add) await changeMembership(ctx, id, 'AssociateMulticastGroupWithFuotaTask', { MulticastGroupId: target });
+}
+
+type MembershipOperation =
+  'DisassociateWirelessDeviceFromFuotaTask' | 'DisassociateMulticastGroupFromFuotaTask' | 'AssociateWirelessDeviceWithFuotaTask' | 'AssociateMulticastGroupWithFuotaTask';
+
+const MEMBERSHIP_COMMANDS: { readonly [operation in MembershipOperation]: new (input: any) => any } = {
+  DisassociateWirelessDeviceFromFuotaTask: DisassociateWirelessDeviceFromFuotaTaskCommand,
+  DisassociateMulticastGroupFromFuotaTask: DisassociateMulticastGroupFromFuotaTaskCommand,
+  AssociateWirelessDeviceWithFuotaTask: AssociateWirelessDeviceWithFuotaTaskCommand,
+  AssociateMulticastGroupWithFuotaTask: AssociateMulticastGroupWithFuotaTaskCommand,
+};
+
+/** One device or group (dis)associated, the deadline checked first. */
+async function changeMembership(
+  ctx: FuotaLifecycleContext, id: string, operation: MembershipOperation, member: { WirelessDeviceId: string } | { MulticastGroupId: string },
+): Promise<void> {
+  checkTime(ctx, operation);
+  const Command = MEMBERSHIP_COMMANDS[operation];
+  await call(ctx, operation, () => ctx.client.send(new Command({ Id: id, ...member })));
+  const target = 'WirelessDeviceId' in member ? { wirelessDeviceId: member.WirelessDeviceId } : { multicastGroupId: member.MulticastGroupId };
+  ctx.log({ operation, taskId: id, ...target });
 }
 
 /**
@@ -323,45 +319,35 @@ function checkTime(ctx: FuotaLifecycleContext, next: string): void {
   if (ctx.now() >= ctx.deadline) throw new OutOfTime(next);
 }
 
-/**
- * The previous properties, read leniently: they were accepted when deployed, and a rule tightened
- * since must not block every later update. Unreadable ones count as absent (nothing to remove).
- */
-function previousSpec(event: ProviderEvent, ctx: FuotaLifecycleContext): FuotaTaskSpec | undefined {
-  try {
-    return parseFuotaTaskProperties(event.OldResourceProperties);
-  } catch (error) {
-    ctx.log({ note: `previous properties ignored: ${(error as Error).message}` });
-    return undefined;
-  }
-}
-
 async function getTask(id: string, ctx: FuotaLifecycleContext): Promise<GetFuotaTaskResponse> {
   return call(ctx, 'GetFuotaTask', () => ctx.client.send(new GetFuotaTaskCommand({ Id: id })));
 }
 
 async function liveWirelessDevices(id: string, ctx: FuotaLifecycleContext): Promise<string[]> {
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    checkTime(ctx, 'ListWirelessDevices');
-    const page = await call(ctx, 'ListWirelessDevices', () => ctx.client.send(
-      new ListWirelessDevicesCommand({ FuotaTaskId: id, NextToken: token })));
-    ids.push(...(page.WirelessDeviceList ?? []).map((device) => device.Id!));
-    token = page.NextToken || undefined;
-  } while (token);
-  return ids;
+  return everyPage(ctx, 'ListWirelessDevices', async (token) => {
+    const page = await ctx.client.send(new ListWirelessDevicesCommand({ FuotaTaskId: id, NextToken: token }));
+    return { ids: (page.WirelessDeviceList ?? []).map((device) => device.Id!), next: page.NextToken };
+  });
 }
 
 async function liveMulticastGroups(id: string, ctx: FuotaLifecycleContext): Promise<string[]> {
+  return everyPage(ctx, 'ListMulticastGroupsByFuotaTask', async (token) => {
+    const page = await ctx.client.send(new ListMulticastGroupsByFuotaTaskCommand({ Id: id, NextToken: token }));
+    return { ids: (page.MulticastGroupList ?? []).map((group) => group.Id!), next: page.NextToken };
+  });
+}
+
+/** The ids of every page of a list operation, the deadline checked before each page. */
+async function everyPage(
+  ctx: FuotaLifecycleContext, operation: string, page: (token: string | undefined) => Promise<{ ids: string[]; next?: string }>,
+): Promise<string[]> {
   const ids: string[] = [];
   let token: string | undefined;
   do {
-    checkTime(ctx, 'ListMulticastGroupsByFuotaTask');
-    const page = await call(ctx, 'ListMulticastGroupsByFuotaTask', () => ctx.client.send(
-      new ListMulticastGroupsByFuotaTaskCommand({ Id: id, NextToken: token })));
-    ids.push(...(page.MulticastGroupList ?? []).map((group) => group.Id!));
-    token = page.NextToken || undefined;
+    checkTime(ctx, operation);
+    const answer = await call(ctx, operation, () => page(token));
+    ids.push(...answer.ids);
+    token = answer.next || undefined;
   } while (token);
   return ids;
 }

@@ -13,47 +13,51 @@
 import { CAMPAIGN_DIMENSIONS, CAMPAIGN_METRICS, CAMPAIGN_NAMESPACE } from '../campaign-metrics';
 import { TaskProgress } from '../task-progress';
 
+/** A metric of an EMF document: its value and unit. */
+export interface EmfMetric {
+  readonly value: number;
+  readonly unit: 'Count' | 'None';
+}
+
+/**
+ * One EMF document of the campaign namespace at `timestamp`: `dimensions` (names and values, one
+ * dimension set), `metrics`, and plain members (searchable in Logs Insights, not metrics).
+ */
+export function emfDocument(
+  timestamp: number, dimensions: Record<string, string>, metrics: Record<string, EmfMetric>, members: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{
+        Namespace: CAMPAIGN_NAMESPACE,
+        Dimensions: [Object.keys(dimensions)],
+        Metrics: Object.entries(metrics).map(([name, metric]) => ({ Name: name, Unit: metric.unit })),
+      }],
+    },
+    ...dimensions,
+    ...members,
+    ...Object.fromEntries(Object.entries(metrics).map(([name, metric]) => [name, metric.value])),
+  };
+}
+
+/** A count (Unit `Count`). */
+export const emfCount = (value: number): EmfMetric => ({ value, unit: 'Count' });
+/** A ratio or a 0/1 flag (Unit `None`). */
+export const emfPlain = (value: number): EmfMetric => ({ value, unit: 'None' });
+
 /** The EMF documents for one task at `timestamp` (epoch milliseconds). */
 export function embeddedMetricDocuments(progress: TaskProgress, timestamp: number): Record<string, unknown>[] {
   const dimensions = { [CAMPAIGN_DIMENSIONS.taskType]: progress.taskType, [CAMPAIGN_DIMENSIONS.taskId]: progress.taskId };
-  const task = {
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: [{
-        Namespace: CAMPAIGN_NAMESPACE,
-        Dimensions: [[CAMPAIGN_DIMENSIONS.taskType, CAMPAIGN_DIMENSIONS.taskId]],
-        Metrics: [
-          { Name: CAMPAIGN_METRICS.targets, Unit: 'Count' },
-          { Name: CAMPAIGN_METRICS.succeeded, Unit: 'Count' },
-          { Name: CAMPAIGN_METRICS.failed, Unit: 'Count' },
-          { Name: CAMPAIGN_METRICS.pending, Unit: 'Count' },
-          { Name: CAMPAIGN_METRICS.failureRatio, Unit: 'None' },
-          { Name: CAMPAIGN_METRICS.running, Unit: 'None' },
-        ],
-      }],
-    },
-    ...dimensions,
-    Status: progress.status,
-    Granularity: progress.granularity,
-    [CAMPAIGN_METRICS.targets]: progress.targets,
-    [CAMPAIGN_METRICS.succeeded]: progress.succeeded,
-    [CAMPAIGN_METRICS.failed]: progress.failed,
-    [CAMPAIGN_METRICS.pending]: progress.pending,
-    [CAMPAIGN_METRICS.failureRatio]: progress.targets > 0 ? progress.failed / progress.targets : 0,
-    [CAMPAIGN_METRICS.running]: progress.running ? 1 : 0,
-  };
-  const reasons = Object.entries(progress.failuresByReason).sort(([a], [b]) => a.localeCompare(b)).map(([reason, count]) => ({
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: [{
-        Namespace: CAMPAIGN_NAMESPACE,
-        Dimensions: [[CAMPAIGN_DIMENSIONS.taskType, CAMPAIGN_DIMENSIONS.taskId, CAMPAIGN_DIMENSIONS.reason]],
-        Metrics: [{ Name: CAMPAIGN_METRICS.failedByReason, Unit: 'Count' }],
-      }],
-    },
-    ...dimensions,
-    [CAMPAIGN_DIMENSIONS.reason]: reason,
-    [CAMPAIGN_METRICS.failedByReason]: count,
-  }));
+  const task = emfDocument(timestamp, dimensions, {
+    [CAMPAIGN_METRICS.targets]: emfCount(progress.targets),
+    [CAMPAIGN_METRICS.succeeded]: emfCount(progress.succeeded),
+    [CAMPAIGN_METRICS.failed]: emfCount(progress.failed),
+    [CAMPAIGN_METRICS.pending]: emfCount(progress.pending),
+    [CAMPAIGN_METRICS.failureRatio]: emfPlain(progress.targets > 0 ? progress.failed / progress.targets : 0),
+    [CAMPAIGN_METRICS.running]: emfPlain(progress.running ? 1 : 0),
+  }, { Status: progress.status, Granularity: progress.granularity });
+  const reasons = Object.entries(progress.failuresByReason).sort(([a], [b]) => a.localeCompare(b)).map(([reason, failed]) =>
+    emfDocument(timestamp, { ...dimensions, [CAMPAIGN_DIMENSIONS.reason]: reason }, { [CAMPAIGN_METRICS.failedByReason]: emfCount(failed) }));
   return [task, ...reasons];
 }

@@ -1,24 +1,13 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { AwsCredentialIdentityProvider, escapeUri, Sha256 } from '../../shared/signed-http';
+import { escapeUri } from '../../shared/signed-http';
 import { SignedXmlClient } from '../../shared/signed-xml-client';
+import { xmlServiceClient, XmlServiceClientOptions } from '../../shared/xml-service-client';
 
-/** Options of {@link JobDocumentStore}. */
-export interface JobDocumentStoreOptions {
-  /** The region of the bucket; the library's bucket is in the stack's region. */
-  readonly region: string;
-  /** @default defaultProvider() */
-  readonly credentials?: AwsCredentialIdentityProvider;
-  /**
-   * Base URL for path-style requests (tests).
-   * @default AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, then the bucket's virtual-hosted endpoint
-   */
-  readonly endpoint?: string;
-  /** @default 10000 */
-  readonly timeoutMs?: number;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
-}
+/**
+ * Options of {@link JobDocumentStore}: the bucket's region (the library's bucket is in the stack's);
+ * an `endpoint` sends path-style requests (tests), else AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL,
+ * then the bucket's virtual-hosted endpoint.
+ */
+export type JobDocumentStoreOptions = XmlServiceClientOptions;
 
 /**
  * Writes, reads and removes the library's objects in its bucket (OTA job documents, OTA rollout
@@ -29,21 +18,10 @@ export interface JobDocumentStoreOptions {
  */
 export class JobDocumentStore {
   private readonly client: SignedXmlClient;
-  private readonly endpoint?: URL;
+  private readonly endpoint: URL | undefined;
 
   constructor(private readonly options: JobDocumentStoreOptions) {
-    const configured = options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
-    this.endpoint = configured ? new URL(configured) : undefined;
-    const signer = new SignatureV4({
-      service: 's3',
-      region: options.region,
-      credentials: options.credentials ?? defaultProvider(),
-      sha256: Sha256,
-      // S3 signs the path exactly as sent, unlike other services.
-      uriEscapePath: false,
-      applyChecksum: true,
-    });
-    this.client = new SignedXmlClient(signer, { timeoutMs: options.timeoutMs, now: options.now });
+    ({ client: this.client, endpoint: this.endpoint } = xmlServiceClient('s3', options));
   }
 
   /** PutObject of a JSON document. Writing the same key twice is harmless (a retry). */

@@ -10,25 +10,19 @@ import { isWaveComplete, onWaveEvent } from './rollout-wave-lifecycle';
 import { otaTaskGone } from './task-gone';
 import { convergeTaskTags } from './task-tags';
 import { clientToken } from '../../shared/client-token';
+import { HandlerInvocationContext } from '../../shared/handler-invocation';
 import { pollAgain, pollingStart } from '../../shared/polling-budget';
+import { previousProperties } from '../../shared/previous-properties';
 import { IsCompleteResponse, OnEventResponse, ProviderEvent } from '../../shared/provider-events';
 import { providerInputViolation } from '../../shared/provider-input';
 import { callService, isNotFound, outcomeUnknown, ServiceCallError } from '../../shared/service-call';
-import { StackRollbackProbe, StackStatusReader } from '../../shared/stack-rollback';
+import { StackRollbackProbe } from '../../shared/stack-rollback';
 import { OTA_ROLLOUT_WAVE_RESOURCE_TYPE, OTA_TASK_CONFIGURATION_RESOURCE_TYPE } from '../ota-task.types';
 
 /** What one invocation works with; tests pass a client pointed at a loopback server. */
-export interface OtaLifecycleContext {
+export interface OtaLifecycleContext extends HandlerInvocationContext {
   readonly client: ManagedIntegrationsClient;
   readonly documents: JobDocumentStore;
-  /** Reads the stack's status (DescribeStacks), to tell a rollback from a forward update. */
-  readonly stacks: StackStatusReader;
-  /** Epoch milliseconds after which no new service call starts. */
-  readonly deadline: number;
-  readonly now: () => number;
-  readonly log: (entry: Record<string, unknown>) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
 }
 
 /**
@@ -61,7 +55,7 @@ export async function isComplete(event: ProviderEvent, ctx: OtaLifecycleContext)
     }
     const desired = parseOtaTaskProperties(event.ResourceProperties);
     // After a replacement the new task has none of the old keys; untagging them is harmless.
-    const previous = event.RequestType === 'Update' ? previousSpec(event, parseOtaTaskProperties, ctx) : undefined;
+    const previous = event.RequestType === 'Update' ? previousProperties(event, parseOtaTaskProperties, ctx.log) : undefined;
     const arn = typeof event.Data?.Arn === 'string' ? event.Data.Arn
       : (await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }))).TaskArn!;
     await convergeTaskTags(arn, id, previous?.tags ?? {}, desired.tags, ctx);
@@ -121,7 +115,7 @@ async function createTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
 async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promise<OnEventResponse> {
   const id = event.PhysicalResourceId!;
   const desired = parseOtaTaskProperties(event.ResourceProperties);
-  const previous = previousSpec(event, parseOtaTaskProperties, ctx);
+  const previous = previousProperties(event, parseOtaTaskProperties, ctx.log);
   const live = await call(ctx, 'GetOtaTask', () => ctx.client.getOtaTask({ Identifier: id }));
   const reasons = replacementReasons(live, desired, previous);
   if (reasons.length > 0) {
@@ -140,19 +134,6 @@ async function updateTask(event: ProviderEvent, ctx: OtaLifecycleContext): Promi
     ctx.log({ operation: 'UpdateOtaTask', taskId: id, fields: Object.keys(change) });
   }
   return { PhysicalResourceId: id, Data: { Arn: live.TaskArn, Id: id }, ...pollingStart(ctx.now()) };
-}
-
-/**
- * The previous properties, read leniently: they were accepted when deployed, and a rule tightened
- * since must not block every later update or rollback. Unreadable ones count as absent.
- */
-function previousSpec<T>(event: ProviderEvent, parse: (raw: unknown) => T, ctx: OtaLifecycleContext): T | undefined {
-  try {
-    return parse(event.OldResourceProperties);
-  } catch (error) {
-    ctx.log({ note: `previous properties ignored: ${(error as Error).message}` });
-    return undefined;
-  }
 }
 
 /**
@@ -210,7 +191,7 @@ async function onConfigurationEvent(event: ProviderEvent, ctx: OtaLifecycleConte
   if (event.RequestType === 'Update') {
     const id = event.PhysicalResourceId!;
     const live = await call(ctx, 'GetOtaTaskConfiguration', () => ctx.client.getOtaTaskConfiguration({ Identifier: id }));
-    const previous = previousSpec<OtaTaskConfigurationSpec>(event, parseOtaTaskConfigurationProperties, ctx);
+    const previous = previousProperties<OtaTaskConfigurationSpec>(event, parseOtaTaskConfigurationProperties, ctx.log);
     const reasons = configurationReplacementReasons(live, spec, previous);
     if (reasons.length === 0) return { PhysicalResourceId: id, Data: { Id: id } };
     ctx.log({ configurationId: id, replacing: reasons });

@@ -13,7 +13,7 @@ import { OtaWaveRecord, readWaveRecord, RecordObjects, writeWaveRecord } from '.
 import { readRollouts, WaveRead } from './wave-snapshots';
 import { FUOTA_MIN_START_DELAY_SECONDS } from '../../fuota/fuota-task-rules';
 import { startFuotaTaskOnce } from '../../fuota/handler/start-task';
-import { CAMPAIGN_NAMESPACE } from '../../monitoring/campaign-metrics';
+import { emfCount, emfDocument, emfPlain } from '../../monitoring/handler/embedded-metrics';
 import type { ServiceCaller } from '../../monitoring/status/read-options';
 import { TaskProgress } from '../../monitoring/task-progress';
 import type { ManagedIntegrationsClient } from '../../ota/handler/managed-integrations-client';
@@ -207,27 +207,10 @@ function figures(progress: TaskProgress) {
 
 /** One EMF line per rollout and tick (see ../../monitoring/handler/embedded-metrics.ts for why EMF). */
 function rolloutMetricDocument(stackName: string, decision: RolloutDecision, startedNow: number, timestamp: number): Record<string, unknown> {
-  return {
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: [{
-        Namespace: CAMPAIGN_NAMESPACE,
-        Dimensions: [[ROLLOUT_DIMENSIONS.stack, ROLLOUT_DIMENSIONS.rollout]],
-        Metrics: [
-          { Name: ROLLOUT_METRICS.waves, Unit: 'Count' },
-          { Name: ROLLOUT_METRICS.wavesStarted, Unit: 'Count' },
-          { Name: ROLLOUT_METRICS.halted, Unit: 'None' },
-          { Name: ROLLOUT_METRICS.awaitingApproval, Unit: 'None' },
-        ],
-      }],
-    },
-    [ROLLOUT_DIMENSIONS.stack]: stackName,
-    [ROLLOUT_DIMENSIONS.rollout]: decision.rollout,
-    State: decision.state,
-    NextWave: decision.nextWave,
-    [ROLLOUT_METRICS.waves]: decision.waves,
-    [ROLLOUT_METRICS.wavesStarted]: decision.wavesStarted + startedNow,
-    [ROLLOUT_METRICS.halted]: decision.state === 'halted' ? 1 : 0,
-    [ROLLOUT_METRICS.awaitingApproval]: decision.state === 'awaiting-approval' ? 1 : 0,
-  };
+  return emfDocument(timestamp, { [ROLLOUT_DIMENSIONS.stack]: stackName, [ROLLOUT_DIMENSIONS.rollout]: decision.rollout }, {
+    [ROLLOUT_METRICS.waves]: emfCount(decision.waves),
+    [ROLLOUT_METRICS.wavesStarted]: emfCount(decision.wavesStarted + startedNow),
+    [ROLLOUT_METRICS.halted]: emfPlain(decision.state === 'halted' ? 1 : 0),
+    [ROLLOUT_METRICS.awaitingApproval]: emfPlain(decision.state === 'awaiting-approval' ? 1 : 0),
+  }, { State: decision.state, NextWave: decision.nextWave });
 }
