@@ -34,15 +34,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkIotOtaTasks', packageId: 'CdkIotOtaTasks' },
   publishToGo: { moduleName: 'github.com/cdk-iot-ota-tasks/cdk-iot-ota-tasks-go' },
 
-  lambdaOptions: {
-    // No fixed runtime: the generated functions then take a `runtime` prop, which the providers
-    // set to Node.js 22 unless the user picks another Node.js runtime (TaskProviderOptions).
-    bundlingOptions: {
-      // Bundle the AWS SDK into the handler: no runtime install, and a version we tested against.
-      externals: [],
-      sourcemap: false,
-    },
-  },
+  // The *.lambda.ts entries are bundled below and run by one hand-written BundledFunction
+  // (src/shared/bundled-function.ts) rather than a generated class each.
+  lambdaAutoDiscover: false,
 
   devDeps: [
     '@aws-sdk/client-iot-wireless',
@@ -104,6 +98,11 @@ project.eslint?.addOverride({
   files: ['src/monitoring/status/**/*.ts', 'src/cli/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
+
+// The Lambda bundles: the AWS SDK inside (no runtime install, and a version we tested against).
+for (const entry of ['fuota/fuota-task-handler.lambda', 'ota/ota-task-handler.lambda', 'monitoring/campaign-monitor.lambda']) {
+  project.bundler.addBundle(`src/${entry}.ts`, { platform: 'node', target: 'node22', externals: [], sourcemap: false, tsconfigPath: 'test/tsconfig.json' });
+}
 
 // The `cdk-iot-ota-tasks` command (status of a stack's campaigns) ships bundled like the handlers,
 // the AWS SDK inside, so installing the library adds no runtime dependency.

@@ -1,7 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { FuotaTaskHandlerFunction } from './fuota-task-handler-function';
+import { BundledFunction } from '../shared/bundled-function';
 import { StackTaskProvider } from '../shared/stack-task-provider';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -26,7 +26,7 @@ export class FuotaTaskProvider extends StackTaskProvider {
     super(scope, id, createdBy, {
       service: 'IoT Wireless FUOTA',
       shortName: 'fuota',
-      makeFunction: (handlerScope, handlerId, props) => new FuotaTaskHandlerFunction(handlerScope, handlerId, props),
+      makeFunction: (handlerScope, handlerId, props) => new BundledFunction(handlerScope, handlerId, 'fuota/fuota-task-handler.lambda', props),
     }, options);
 
     const arn = (resource: string) => `arn:${Aws.PARTITION}:iotwireless:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;

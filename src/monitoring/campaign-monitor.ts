@@ -7,9 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { CAMPAIGN_TASK_TYPES, CampaignTaskType } from './campaign-metrics';
-import { CampaignMonitorFunction } from './campaign-monitor-function';
 import type { ICampaignTask } from './campaign-task-base';
 import { AddedTask, MAX_ADDED_TASKS, MonitorInput, TASK_ID } from './monitor-input';
+import { BundledFunction } from '../shared/bundled-function';
 import { checkProviderOptions, providerOptionsFingerprint } from '../shared/handler-provider';
 import { acknowledgeNagFindings } from '../shared/nag';
 import { TaskProviderOptions } from '../shared/task-provider-options';
@@ -96,7 +96,7 @@ export class CampaignMonitor extends Construct {
     if (options.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
     grantReadCampaigns(role, ruleName);
 
-    this.function = new CampaignMonitorFunction(this, 'Function', {
+    this.function = new BundledFunction(this, 'Function', 'monitoring/campaign-monitor.lambda', {
       description: 'Publishes the campaign progress of this stack\'s firmware tasks as CloudWatch metrics (cdk-iot-ota-tasks)',
       functionName: options.functionNamePrefix === undefined ? undefined : `${options.functionNamePrefix}campaign-monitor`,
       runtime: options.runtime ?? lambda.Runtime.NODEJS_22_X,

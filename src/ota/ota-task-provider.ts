@@ -2,9 +2,9 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { OtaTaskHandlerFunction } from './ota-task-handler-function';
 import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
 import { waveRecordStatements } from './wave-record-policy';
+import { BundledFunction } from '../shared/bundled-function';
 import { StackTaskProvider } from '../shared/stack-task-provider';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -28,7 +28,7 @@ export class OtaTaskProvider extends StackTaskProvider {
     super(scope, id, createdBy, {
       service: 'IoT Managed Integrations OTA',
       shortName: 'ota',
-      makeFunction: (handlerScope, handlerId, props) => new OtaTaskHandlerFunction(handlerScope, handlerId, props),
+      makeFunction: (handlerScope, handlerId, props) => new BundledFunction(handlerScope, handlerId, 'ota/ota-task-handler.lambda', props),
     }, options);
 
     this.handlerRole.addToPolicy(new iam.PolicyStatement({
