@@ -1,7 +1,6 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BundledFunction } from '../shared/bundled-function';
 import { StackTaskProvider } from '../shared/stack-task-provider';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -23,11 +22,7 @@ export class FuotaTaskProvider extends StackTaskProvider {
   private passRoleStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string, createdBy: string, options: TaskProviderOptions | undefined) {
-    super(scope, id, createdBy, {
-      service: 'IoT Wireless FUOTA',
-      shortName: 'fuota',
-      makeFunction: (handlerScope, handlerId, props) => new BundledFunction(handlerScope, handlerId, 'fuota/fuota-task-handler.lambda', props),
-    }, options);
+    super(scope, id, createdBy, { service: 'IoT Wireless FUOTA', shortName: 'fuota', bundle: 'fuota/fuota-task-handler.lambda' }, options);
 
     const arn = (resource: string) => `arn:${Aws.PARTITION}:iotwireless:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
     this.handlerRole.addToPolicy(new iam.PolicyStatement({

@@ -4,7 +4,6 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OTA_JOB_DOCUMENT_PREFIX } from './ota-task.types';
 import { waveRecordStatements } from './wave-record-policy';
-import { BundledFunction } from '../shared/bundled-function';
 import { StackTaskProvider } from '../shared/stack-task-provider';
 import { TaskProviderOptions } from '../shared/task-provider-options';
 
@@ -25,11 +24,7 @@ export class OtaTaskProvider extends StackTaskProvider {
   private recordBucket?: s3.IBucket;
 
   private constructor(scope: Construct, id: string, createdBy: string, options: TaskProviderOptions | undefined) {
-    super(scope, id, createdBy, {
-      service: 'IoT Managed Integrations OTA',
-      shortName: 'ota',
-      makeFunction: (handlerScope, handlerId, props) => new BundledFunction(handlerScope, handlerId, 'ota/ota-task-handler.lambda', props),
-    }, options);
+    super(scope, id, createdBy, { service: 'IoT Managed Integrations OTA', shortName: 'ota', bundle: 'ota/ota-task-handler.lambda' }, options);
 
     this.handlerRole.addToPolicy(new iam.PolicyStatement({
       sid: 'OtaTasks',

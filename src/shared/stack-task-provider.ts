@@ -1,7 +1,9 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { buildHandlerProvider, HandlerFunctionFactory, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord } from './handler-provider';
+import { BundledFunction, FunctionBundle } from './bundled-function';
+import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord } from './handler-provider';
 import { acknowledgeNagFindings } from './nag';
 import { TaskProviderOptions } from './task-provider-options';
 
@@ -11,7 +13,8 @@ export interface TaskHandlers {
   readonly service: string;
   /** Names the functions when the user gives a prefix, e.g. `fuota` gives `<prefix>fuota-on-event`. */
   readonly shortName: string;
-  readonly makeFunction: HandlerFunctionFactory;
+  /** The package's bundle the onEvent and isComplete functions run. */
+  readonly bundle: FunctionBundle;
 }
 
 /**
@@ -46,7 +49,9 @@ export abstract class StackTaskProvider extends Construct {
     super(scope, id);
     this.options = new ProviderOptionsRecord(this, createdBy, options);
     this.permissionsBoundary = options?.permissionsBoundary;
-    const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, handlers.makeFunction, options);
+    const makeFunction = (handlerScope: Construct, handlerId: string, props: lambda.FunctionOptions & { runtime: lambda.Runtime }) =>
+      new BundledFunction(handlerScope, handlerId, handlers.bundle, props);
+    const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, makeFunction, options);
     this.handlerRole = role;
     this.serviceToken = serviceToken;
   }
