@@ -8,7 +8,7 @@ import { CampaignLines, campaignSummaryLines } from './campaign-lines';
 import { approveWhenWaiting } from './replay-approvals';
 import { ReplayOptions } from './replay-options';
 import type { ReplayProgress, ReplayStep } from '../emulator/replay';
-import type { ReplayStackOptions, ReplayStackResult } from '../emulator/replay-stack';
+import type { ReplayStackOptions, ReplayStackResult, SkippedResource } from '../emulator/replay-stack';
 
 export type ReplayStackFn = (assemblyDir: string, options?: ReplayStackOptions) => Promise<ReplayStackResult>;
 
@@ -94,10 +94,15 @@ export function summaryLines(result: ReplayStackResult): string[] {
   if (result.campaigns) lines.push(...campaignSummaryLines(result.campaigns));
   lines.push(`Tasks after the deployment${result.campaigns ? ' and the campaigns' : ''}: ${result.tasksAfterDeploy.length}`);
   for (const task of result.tasksAfterDeploy) lines.push(`  ${task.kind} ${task.id}${task.name ? ` ${task.name}` : ''}${task.status ? ` ${task.status}` : ''}`);
-  const skippedByType = new Map<string, string[]>();
-  for (const resource of result.skipped) skippedByType.set(resource.type, [...(skippedByType.get(resource.type) ?? []), resource.logicalId]);
-  lines.push(`Skipped (not of this library, not deployed; their Ref and attributes resolve to placeholders): ${result.skipped.length}`);
-  for (const [type, ids] of skippedByType) lines.push(`  ${type} ×${ids.length}: ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}`);
+  lines.push(`Skipped (not deployed; their Ref and attributes resolve to placeholders): ${result.skipped.length}`);
+  const library = byType(result.skipped.filter((resource) => resource.ofLibrary));
+  if (library.size > 0) {
+    const counts = [...library].map(([type, ids]) => `${type} ×${ids.length}`).join(', ');
+    lines.push(`  the library's own (providers, campaign monitor, roles, logs): ${counts}`);
+  }
+  const app = byType(result.skipped.filter((resource) => !resource.ofLibrary));
+  if (app.size > 0) lines.push('  the app\'s:');
+  for (const [type, ids] of app) lines.push(`    ${type} ×${ids.length}: ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}`);
   if (result.leftAfterDelete.length > 0) {
     lines.push(`Left after the deletion (orphans): ${result.leftAfterDelete.length}`);
     for (const task of result.leftAfterDelete) lines.push(`  ${task.kind} ${task.id}`);
@@ -105,6 +110,13 @@ export function summaryLines(result: ReplayStackResult): string[] {
   const failed = failures(result);
   lines.push(failed.length === 0 ? 'Replay succeeded.' : `Replay FAILED: ${failed.join('; ')}.`);
   return lines;
+}
+
+/** Logical ids by resource type, in the template's order. */
+function byType(resources: readonly SkippedResource[]): Map<string, string[]> {
+  const types = new Map<string, string[]>();
+  for (const resource of resources) types.set(resource.type, [...(types.get(resource.type) ?? []), resource.logicalId]);
+  return types;
 }
 
 /**

@@ -71,6 +71,11 @@ export interface SkippedResource {
   /** The placeholder its Ref resolves to for the library's handlers. */
   readonly placeholder: string;
   readonly reason: string;
+  /**
+   * One of the library's own supporting resources (its providers, campaign monitor, roles, log
+   * groups, job-document bucket: the stack-level constructs it names `CdkIotOtaTasks…`), not the app's.
+   */
+  readonly ofLibrary: boolean;
 }
 
 /** A task or task configuration as the emulated services hold it. */
@@ -203,6 +208,9 @@ function stackArtifacts(assemblyDir: string): { id: string; template: Template }
     }));
 }
 
+/** The id prefix of the stack-level constructs the library makes for its tasks (providers, monitor, shared roles and bucket). */
+const LIBRARY_CONSTRUCT_PREFIX = 'CdkIotOtaTasks';
+
 /** The template's resources that are not of this library: listed with the placeholder the replay resolves their Ref to, never deployed. */
 function skippedResources(assemblyDir: string, stackName: string): SkippedResource[] {
   return Object.entries(readStack(assemblyDir, stackName).template.Resources)
@@ -211,6 +219,7 @@ function skippedResources(assemblyDir: string, stackName: string): SkippedResour
       logicalId,
       type: resource.Type,
       placeholder: physicalName(stackName, logicalId, resource.Type),
+      ofLibrary: logicalId.startsWith(LIBRARY_CONSTRUCT_PREFIX),
       reason: resource.Type === 'AWS::Lambda::Function'
         ? 'not deployed: a function of this library (a provider\'s, the campaign monitor) runs from its bundled asset, any other is not run'
         : 'not deployed: not a resource of this library, its Ref and attributes resolve to placeholders',

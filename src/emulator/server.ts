@@ -352,7 +352,16 @@ export class ServiceEmulator {
     } catch {
       return; // the client went away mid-request: nothing to answer
     }
-    const outcome = this.decide(req, Buffer.concat(chunks));
+    let outcome: Outcome;
+    try {
+      outcome = this.decide(req, Buffer.concat(chunks));
+    } catch (error) {
+      // A bug before the request could be routed: answered at once, as decide answers its own,
+      // rather than leaving the client to hang until its timeout.
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `Emulator bug: ${(error as Error).stack ?? error}` }));
+      return;
+    }
     this.journal.push(outcome.entry);
     if (outcome.kill && this.killListener) {
       // No answer, ever: the caller dies with the request open, and its death closes the connection.

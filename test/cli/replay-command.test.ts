@@ -97,8 +97,9 @@ describe('the installed command', () => {
     expect(result.stdout).toContain('DELETE → DELETE_COMPLETE');
     expect(result.stdout).toMatch(/iotwireless:CreateFuotaTask +1\n/);
     expect(result.stdout).toMatch(/Tasks after the deployment: 1\n {2}FuotaTask \S+ /);
-    expect(result.stdout).toMatch(/AWS::Lambda::Function ×\d+: .*UploadNotifier/);
-    expect(result.stdout).toMatch(/AWS::S3::Bucket ×\d+: .*FirmwareUploads/);
+    expect(result.stdout).toMatch(/ {2}the library's own \(providers, campaign monitor, roles, logs\): .*AWS::IAM::Role ×\d+/);
+    expect(result.stdout).toMatch(/ {2}the app's:\n(?: {4}.*\n)* {4}AWS::Lambda::Function ×1: UploadNotifier\w+\n/);
+    expect(result.stdout).toMatch(/ {4}AWS::S3::Bucket ×1: FirmwareUploads\w+\n/);
     expect(result.stdout).not.toContain('orphans');
     expect(result.stdout.trim().split('\n').pop()).toBe('Replay succeeded.');
   });

@@ -132,3 +132,16 @@ test.each([17])('seeded faults (seed %i): the campaigns still end, no wave start
   expect(result.campaigns!.waveStarts.map((start) => start.wave)).toEqual([1, 2]);
   expect(result.leftAfterDelete).toEqual([]);
 });
+
+test('a start whose answer is lost is one start: retried, it finds the wave started, and is reported once', async () => {
+  const lost = { operation: 'StartFuotaTask', call: 1, action: { kind: 'drop' as const, applied: true } };
+  const result = await replayStack(app, {
+    stack: CONSUMER_STACKS.rollouts,
+    runCampaigns: true,
+    emulator: { fuotaOutcomes: { successShare: 1 }, faults: { calls: [lost] } },
+  });
+  expect(result.journal.filter((entry) => entry.operation === 'StartFuotaTask' && entry.fault !== undefined)).toHaveLength(1);
+  expect(result.campaigns!.ending).toBe('finished');
+  expect(result.campaigns!.waveStarts.map((start) => start.wave)).toEqual([1, 2]);
+  expect([...startsByTask(result).values()]).toEqual([1, 1]);
+});

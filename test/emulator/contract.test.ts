@@ -818,6 +818,14 @@ describe('journal and state', () => {
     expect(emulator.journal[0]).toMatchObject({ operation: 'Unknown', status: 404 });
   });
 
+  test('a bug of the emulator before a request is even routed is answered as a 500 that says so, not hung', async () => {
+    // The request's virtual time is read before routing: a clock that throws stands for any such bug.
+    emulator.clock.now = () => { throw new Error('the clock broke'); };
+    const answer = await signedRequest({ service: 'iotwireless', method: 'GET', path: '/fuota-tasks/abc' });
+    expect(answer.status).toBe(500);
+    expect(JSON.parse(answer.body).message).toMatch(/^Emulator bug: Error: the clock broke/);
+  });
+
   test('ids are deterministic, so two runs of one script journal the same', async () => {
     const first = await createFuota();
     await start();

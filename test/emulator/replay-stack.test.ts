@@ -44,6 +44,11 @@ test("the user's own Lambda and bucket are skipped with a reason, never deployed
   const types = new Map(result.skipped.map((resource) => [resource.logicalId, resource]));
   const notifier = [...types.values()].find((resource) => resource.logicalId.startsWith('UploadNotifier') && resource.type === 'AWS::Lambda::Function')!;
   expect(notifier.reason).toMatch(/not deployed/);
+  expect(notifier.ofLibrary).toBe(false);
+  // The user's: their bucket, function and its role, the alarm they asked for; the rest is the library's.
+  expect(result.skipped.filter((resource) => !resource.ofLibrary).map((resource) => resource.type).sort())
+    .toEqual(['AWS::CloudWatch::Alarm', 'AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::S3::Bucket']);
+  expect(result.skipped.filter((resource) => resource.ofLibrary).length).toBeGreaterThan(20);
   expect(result.skipped.every((resource) => resource.reason.length > 0 && resource.placeholder.length > 0)).toBe(true);
   expect(result.skipped.some((resource) => resource.type.startsWith('Custom::IoT'))).toBe(false);
 });

@@ -195,6 +195,8 @@ export async function runCampaigns(
   const ticks: CampaignTick[] = [];
   const lastProgress = new Map<string, CampaignTaskProgress>();
   const rollouts = new Map<string, CampaignRolloutState>();
+  /** `rollout/wave` of each wave seen started. */
+  const started = new Set<string>();
   const alarmStates = new AlarmStates(alarms);
   const startedAt = emulator.clock.now();
   let failedInARow = 0;
@@ -216,7 +218,10 @@ export async function runCampaigns(
       rollouts: lines.filter((line) => line.message === 'rollout').map((line) => ({
         rollout: line.rollout, state: line.state, reason: line.reason, wavesStarted: line.wavesStarted, waves: line.waves,
       })),
-      waveStarts: lines.filter((line) => (line.operation === 'StartFuotaTask' || line.operation === 'CreateOtaTask') && line.level !== 'ERROR').map((line) => ({
+      // A wave once: a start retried after a lost answer (it reads "already started") or a create
+      // finished a tick later is the same start.
+      waveStarts: lines.filter((line) => (line.operation === 'StartFuotaTask' || line.operation === 'CreateOtaTask')
+        && line.level !== 'ERROR' && !started.has(`${line.rollout}/${line.wave}`)).map((line) => ({
         rollout: line.rollout, wave: line.wave, operation: line.operation, taskId: line.taskId, startTime: line.startTime, because: line.because,
       })),
       alarms: alarmStates.evaluate(lines.filter((line) => line._aws), virtualTime),
@@ -224,6 +229,7 @@ export async function runCampaigns(
       error: outcome.ok ? undefined : `${outcome.errorType}: ${outcome.errorMessage}`,
     };
     ticks.push(tick);
+    for (const start of tick.waveStarts) started.add(`${start.rollout}/${start.wave}`);
     for (const task of tasks) lastProgress.set(task.taskId, task);
     for (const rollout of tick.rollouts) rollouts.set(rollout.rollout, rollout);
     const acted = await options.onTick?.(tick, stage);
