@@ -22,8 +22,10 @@ import {
 } from '@aws-sdk/client-iot-wireless';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { FUOTA_PROPS } from './fuota-fixtures';
 import { FuotaLifecycleContext, isComplete, onEvent } from '../../../src/fuota/handler/lifecycle';
 import { ProviderEvent } from '../../../src/shared/provider-events';
+import { advancingClock as clockFrom, recordingInvocation } from '../../support/invocation-recorder';
 
 const NOW = Date.parse('2030-06-01T12:00:00.000Z');
 const MINUTE = 60_000;
@@ -34,21 +36,7 @@ const TASK_ARN = `arn:aws:iotwireless:eu-west-1:123456789012:FuotaTask/${TASK_ID
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/6f1b2c90-0000-11ef-8000-0a1b2c3d4e5f';
 
 /** The properties as CloudFormation delivers them: every scalar is a string. */
-const PROPS: Record<string, unknown> = {
-  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Demo-FuotaProviderframeworkonEvent',
-  FirmwareUpdateImage: 's3://b/k.bin',
-  FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-  Name: 'campaign-1',
-  Description: 'Spring firmware',
-  RfRegion: 'EU868',
-  RedundancyPercent: '20',
-  FragmentSizeBytes: '100',
-  FragmentIntervalMS: '1000',
-  Descriptor: 'AAAA',
-  WirelessDeviceIds: ['d1', 'd2'],
-  StartDelaySeconds: '3600',
-  Tags: [{ Key: 'k', Value: 'v' }],
-};
+const PROPS: Record<string, unknown> = FUOTA_PROPS;
 
 /** `PROPS` of a task that is not to be started. */
 const UNSTARTED_PROPS = without(PROPS, 'StartDelaySeconds');
@@ -75,32 +63,12 @@ beforeEach(() => {
 // Helpers
 
 function context(overrides: Partial<FuotaLifecycleContext> = {}): FuotaLifecycleContext {
-  return {
-    client,
-    stacks: {
-      status: async (stackId) => {
-        stackQueries.push(stackId);
-        const answer = stackAnswers[Math.min(stackQueries.length, stackAnswers.length) - 1];
-        if (answer instanceof Error) throw answer;
-        return answer;
-      },
-    },
-    deadline: NOW + 60_000,
-    now: () => NOW,
-    log: (entry) => { logs.push(entry); },
-    sleep: async (ms) => { sleeps.push(ms); },
-    random: () => 0.5,
-    ...overrides,
-  };
+  return { client, ...recordingInvocation(NOW, { logs, sleeps, stackQueries, stackAnswers: () => stackAnswers }), ...overrides };
 }
 
 /** A clock that moves on by `stepMs` each time the handler sleeps, for tests of the deadline. */
 function advancingClock(stepMs: number): Pick<FuotaLifecycleContext, 'now' | 'sleep'> {
-  let time = NOW;
-  return {
-    now: () => time,
-    sleep: async (ms) => { sleeps.push(ms); time += stepMs; },
-  };
+  return clockFrom(NOW, stepMs, sleeps);
 }
 
 function event(requestType: ProviderEvent['RequestType'], props: Record<string, unknown>, extra: Partial<ProviderEvent> = {}): ProviderEvent {

@@ -1,4 +1,4 @@
-import { LiveFuotaTaskFields } from '../../../src/fuota/handler/live-task';
+import { fuotaSpec, liveFuotaTask } from './fuota-fixtures';
 import {
   createFuotaTaskRequest,
   fieldsToUpdate,
@@ -13,40 +13,8 @@ import { FuotaTaskSpec } from '../../../src/fuota/handler/task-spec';
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const MINUTE = 60_000;
 
-/** A spec with every field that UpdateFuotaTask can change set. */
-function spec(overrides: Partial<FuotaTaskSpec> = {}): FuotaTaskSpec {
-  return {
-    firmwareUpdateImage: 's3://b/k.bin',
-    firmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-    name: 'campaign-1',
-    description: 'Spring firmware',
-    rfRegion: 'EU868',
-    redundancyPercent: 20,
-    fragmentSizeBytes: 100,
-    fragmentIntervalMs: 1000,
-    descriptor: 'AAAA',
-    wirelessDeviceIds: ['d1', 'd2'],
-    multicastGroupIds: [],
-    tags: [{ Key: 'k', Value: 'v' }],
-    ...overrides,
-  };
-}
-
-/** The live task as GetFuotaTask reports it, matching `spec()`. */
-function live(overrides: Partial<LiveFuotaTaskFields> = {}): LiveFuotaTaskFields {
-  return {
-    firmwareUpdateImage: 's3://b/k.bin',
-    firmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-    name: 'campaign-1',
-    description: 'Spring firmware',
-    rfRegion: 'EU868',
-    redundancyPercent: 20,
-    fragmentSizeBytes: 100,
-    fragmentIntervalMs: 1000,
-    descriptor: 'AAAA',
-    ...overrides,
-  };
-}
+const spec = fuotaSpec;
+const live = liveFuotaTask;
 
 /** `spec()` without `field`, as a spec whose property was deleted from the template. */
 function specWithout(field: keyof FuotaTaskSpec): FuotaTaskSpec {

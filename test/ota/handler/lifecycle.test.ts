@@ -6,6 +6,7 @@ import { JobDocumentStore } from '../../../src/ota/handler/job-document-store';
 import { OtaLifecycleContext, isComplete, onEvent } from '../../../src/ota/handler/lifecycle';
 import { ManagedIntegrationsClient } from '../../../src/ota/handler/managed-integrations-client';
 import { OnEventResponse, ProviderEvent } from '../../../src/shared/provider-events';
+import { advancingClock as clockFrom, recordingInvocation } from '../../support/invocation-recorder';
 
 const NOW = Date.parse('2030-06-01T12:00:00.000Z');
 /** The stamp onEvent adds for isComplete when it will poll (polling-budget.ts). */
@@ -109,27 +110,14 @@ function context(overrides: Partial<OtaLifecycleContext> = {}): OtaLifecycleCont
   return {
     client: new ManagedIntegrationsClient({ region: 'eu-west-1', endpoint: fake.url, credentials }),
     documents: new JobDocumentStore({ region: 'eu-west-1', endpoint: fake.url, credentials }),
-    stacks: {
-      status: async (stackId) => {
-        stackQueries.push(stackId);
-        const answer = stackAnswers[Math.min(stackQueries.length, stackAnswers.length) - 1];
-        if (answer instanceof Error) throw answer;
-        return answer;
-      },
-    },
-    deadline: NOW + 60_000,
-    now: () => NOW,
-    log: (entry) => { logs.push(entry); },
-    sleep: async (ms) => { sleeps.push(ms); },
-    random: () => 0.5,
+    ...recordingInvocation(NOW, { logs, sleeps, stackQueries, stackAnswers: () => stackAnswers }),
     ...overrides,
   };
 }
 
 /** A clock that moves on by `stepMs` each time the handler sleeps, for tests of the deadline. */
 function advancingClock(stepMs: number): Pick<OtaLifecycleContext, 'now' | 'sleep'> {
-  let time = NOW;
-  return { now: () => time, sleep: async (ms) => { sleeps.push(ms); time += stepMs; } };
+  return clockFrom(NOW, stepMs, sleeps);
 }
 
 /** A copy of `props` with `changes` applied; an undefined value removes the property. */
