@@ -27,6 +27,7 @@ import { FuotaTaskStart } from './fuota-task-start';
 import { FUOTA_TASK_RESOURCE_TYPE, FuotaTaskResourceProperties } from './fuota-task.types';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
+import { importedCampaignTask } from '../monitoring/imported-campaign-task';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
@@ -93,14 +94,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
     const taskId = taskIdFromArn(scope, id, arn, {
       service: 'iotwireless', resource: 'FuotaTask', form: 'a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>)',
     });
-    class Import extends CampaignTaskBase implements IFuotaTask {
-      public readonly fuotaTaskArn = arn;
-      public readonly fuotaTaskId = taskId;
-      public readonly campaignTaskId = taskId;
-      public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.fuota;
-      protected readonly monitoredHere = false;
-    }
-    return new Import(scope, id, { environmentFromArn: arn });
+    return importedCampaignTask(scope, id, arn, CAMPAIGN_TASK_TYPES.fuota, taskId, { fuotaTaskArn: arn, fuotaTaskId: taskId });
   }
 
   public readonly fuotaTaskArn: string;

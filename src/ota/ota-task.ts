@@ -21,6 +21,7 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
+import { importedCampaignTask } from '../monitoring/imported-campaign-task';
 import { assertRule } from '../shared/constraints';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
@@ -118,14 +119,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
     const taskId = taskIdFromArn(scope, id, arn, {
       service: 'iotmanagedintegrations', resource: 'ota-task', form: 'an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>)',
     });
-    class Import extends CampaignTaskBase implements IOtaTask {
-      public readonly otaTaskArn = arn;
-      public readonly otaTaskId = taskId;
-      public readonly campaignTaskId = taskId;
-      public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.ota;
-      protected readonly monitoredHere = false;
-    }
-    return new Import(scope, id, { environmentFromArn: arn });
+    return importedCampaignTask(scope, id, arn, CAMPAIGN_TASK_TYPES.ota, taskId, { otaTaskArn: arn, otaTaskId: taskId });
   }
 
   public readonly otaTaskArn: string;
