@@ -96,7 +96,7 @@ export interface ReplayStackResult {
   readonly callsByOperation: { readonly [operation: string]: number };
   /** Calls answered with an injected fault. */
   readonly faultsInjected: number;
-  /** The tasks and configurations after the last deployment (before the deletion). */
+  /** The tasks and configurations after the last deployment and, with `runCampaigns`, the campaigns (before the deletion). */
   readonly tasksAfterDeploy: readonly ServiceTaskSummary[];
   /** The campaigns' run, with `runCampaigns` after a successful deployment. */
   readonly campaigns?: CampaignRunResult;
