@@ -52,8 +52,9 @@ async function main(): Promise<boolean> {
     new RolloutStack(app, 'RolloutExample', { env });
     app.synth();
 
-    const failingSensor = (template.Resources as Record<string, any>)[Object.keys(template.Resources).find((id) => id.startsWith('SensorFirmwareV2') && template.Resources[id].Type === 'Custom::IoTWirelessFuotaTask')!]
-      .Properties.WirelessDeviceIds[1];
+    // The example's one FUOTA task: its second sensor fails, so the failure alarm goes off.
+    const sensorTask = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'Custom::IoTWirelessFuotaTask');
+    const failingSensor = sensorTask.Properties.WirelessDeviceIds[1];
     const example = await replay([v2, '--stack', 'FuotaExample', '--update-from', path.relative(process.cwd(), cdkOut), '--run-campaigns',
       '--success-share', '1', '--outcome', `${failingSensor}=MissingFrag`]);
     const staged = await replay([rollouts, '--stack', 'RolloutExample', '--run-campaigns',

@@ -6,6 +6,7 @@ import type { CampaignStage, CampaignTick } from '../emulator/replay/campaigns';
 import { iotWirelessClient } from '../fuota/handler/iot-wireless-client';
 import { JobDocumentStore } from '../ota/handler/job-document-store';
 import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-client';
+import { stackNameOf } from '../rollout/handler/controller';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 
 /** States in which a rollout waits for someone. */
@@ -21,7 +22,7 @@ export function approveWhenWaiting(rollouts: readonly string[], write: (line: st
     let approved = false;
     for (const rollout of tick.rollouts.filter((r) => pending.has(r.rollout) && WAITING.includes(r.state))) {
       pending.delete(rollout.rollout);
-      write(`$ cdk-iot-ota-tasks approve --stack ${stage.stackId.split('/')[1]} ${rollout.rollout}`);
+      write(`$ cdk-iot-ota-tasks approve --stack ${stackNameOf(stage.stackId)} ${rollout.rollout}`);
       const output: string[] = [];
       const code = await approveOnStage(rollout.rollout, stage, (text) => output.push(text));
       for (const line of output.join('').trimEnd().split('\n')) write(`  ${line}`);

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { BundledFunction, FunctionBundle } from './bundled-function';
 import { HANDLER_PHASE_ENV, HandlerPhase } from './handler-phase';
 import { NagAcknowledgement } from './nag';
 import { POLL_INTERVAL_SECONDS, POLLING_BUDGET_SECONDS, WAITER_TOTAL_TIMEOUT_SECONDS } from './polling-budget';
@@ -33,9 +34,6 @@ export const TASK_SERVICE_TIMEOUT = Duration.seconds(
   ON_EVENT_TIMEOUT.toSeconds() + POLLING_BUDGET_SECONDS + POLL_INTERVAL_SECONDS + IS_COMPLETE_TIMEOUT.toSeconds() + 90,
 );
 
-/** Makes one of the projen-generated handler functions (they differ only in their bundle). */
-export type HandlerFunctionFactory = (scope: Construct, id: string, props: lambda.FunctionOptions & { runtime: lambda.Runtime }) => lambda.Function;
-
 /**
  * The parts every task provider has: one role and one log group shared by an onEvent and an
  * isComplete function built from the same bundle, behind CDK's Provider framework. Returns the role
@@ -43,7 +41,7 @@ export type HandlerFunctionFactory = (scope: Construct, id: string, props: lambd
  * gives a prefix (e.g. `fuota` gives `<prefix>fuota-on-event`).
  */
 export function buildHandlerProvider(
-  scope: Construct, service: string, shortName: string, makeFunction: HandlerFunctionFactory, options: TaskProviderOptions = {},
+  scope: Construct, service: string, shortName: string, bundle: FunctionBundle, options: TaskProviderOptions = {},
 ): { role: iam.Role; serviceToken: string } {
   checkProviderOptions(scope, options);
   const logGroup = new logs.LogGroup(scope, 'Logs', {
@@ -62,7 +60,7 @@ export function buildHandlerProvider(
   }
   const name = (suffix: string) => (options.functionNamePrefix === undefined ? undefined : `${options.functionNamePrefix}${shortName}-${suffix}`);
 
-  const handler = (phase: HandlerPhase, timeout: Duration) => makeFunction(scope, phase === 'onEvent' ? 'OnEvent' : 'IsComplete', {
+  const handler = (phase: HandlerPhase, timeout: Duration) => new BundledFunction(scope, phase === 'onEvent' ? 'OnEvent' : 'IsComplete', bundle, {
     description: `${service} custom resource ${phase} handler (cdk-iot-ota-tasks)`,
     functionName: name(phase === 'onEvent' ? 'on-event' : 'is-complete'),
     runtime: options.runtime ?? lambda.Runtime.NODEJS_22_X,

@@ -1,8 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BundledFunction, FunctionBundle } from './bundled-function';
+import { FunctionBundle } from './bundled-function';
 import { buildHandlerProvider, PROVIDER_FRAMEWORK_ACKNOWLEDGEMENTS, ProviderOptionsRecord } from './handler-provider';
 import { acknowledgeNagFindings } from './nag';
 import { TaskProviderOptions } from './task-provider-options';
@@ -49,9 +48,7 @@ export abstract class StackTaskProvider extends Construct {
     super(scope, id);
     this.options = new ProviderOptionsRecord(this, createdBy, options);
     this.permissionsBoundary = options?.permissionsBoundary;
-    const makeFunction = (handlerScope: Construct, handlerId: string, props: lambda.FunctionOptions & { runtime: lambda.Runtime }) =>
-      new BundledFunction(handlerScope, handlerId, handlers.bundle, props);
-    const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, makeFunction, options);
+    const { role, serviceToken } = buildHandlerProvider(this, handlers.service, handlers.shortName, handlers.bundle, options);
     this.handlerRole = role;
     this.serviceToken = serviceToken;
   }

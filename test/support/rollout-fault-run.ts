@@ -3,6 +3,7 @@
 // emulator with the stack's resources as given (a tick that dies is what the run is about, so its
 // error is swallowed), and the gate judged from the emulator's own outcome plan.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { TICK_MS } from './rollout-replay-harness';
 import { ServiceEmulator } from '../../src/emulator/server';
 import { runTick } from '../../src/monitoring/handler/monitor';
 import type { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
@@ -12,7 +13,6 @@ import type { GateSpec } from '../../src/rollout/rollout-tags';
 import type { StackResourceSummary } from '../../src/shared/cloudformation-stack-status';
 
 export const FAULT_RUN_GATE: GateSpec = { minSuccessPercent: 90, maxFailurePercent: 10, advanceAtPercent: 100, soakSeconds: 0 };
-export const FAULT_RUN_TICK_MS = 5 * 60_000;
 
 export interface FaultRunTick {
   readonly emulator: ServiceEmulator;
@@ -43,7 +43,7 @@ export async function faultRunTick(tick: FaultRunTick): Promise<void> {
     random: () => 0.5,
     writeLine: () => {},
   }).catch(() => undefined);
-  emulator.clock.advance(FAULT_RUN_TICK_MS);
+  emulator.clock.advance(TICK_MS);
 }
 
 /**

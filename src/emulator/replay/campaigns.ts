@@ -146,14 +146,17 @@ export interface CampaignRunResult extends CampaignActivity {
 }
 
 const MAX_FAILED_IN_A_ROW = 3;
+/** What EventBridge sends a scheduled target. */
+const SCHEDULED_EVENT = { 'source': 'aws.events', 'detail-type': 'Scheduled Event' };
 const DEFAULT_MAX_HOURS = 24;
 
 /** Runs the deployed stack's campaigns with its bundled monitor until they end (see the file's comment). */
 export async function runCampaigns(
   emulator: ServiceEmulator, replay: StackReplay, assemblyDir: string, options: CampaignRunOptions = {},
 ): Promise<CampaignRunResult> {
-  const [monitor] = readScheduledFunctions(assemblyDir, replay.stackName);
-  const { template } = readStack(assemblyDir, replay.stackName);
+  const stack = readStack(assemblyDir, replay.stackName);
+  const [monitor] = readScheduledFunctions(stack);
+  const { template } = stack;
   const physicalIds = new Map(replay.resourceSummaries().map((resource) => [resource.logicalId, resource.physicalId]));
   const { alarms, notEvaluated } = readMetricAlarms(template.Resources, (value) => dimensionValue(value, physicalIds, replay.stackName));
   const alarmsEvaluated = alarms.map((alarm) => alarm.logicalId);
@@ -205,8 +208,7 @@ export async function runCampaigns(
   for (let number = 1; number <= maxTicks; number++) {
     if (number > 1) emulator.clock.advance(intervalMs);
     const virtualTime = emulator.clock.now();
-    const scheduled = { 'source': 'aws.events', 'detail-type': 'Scheduled Event' };
-    const outcome = await invokeHandler(fn, scheduled, { ...env, virtualNow: virtualTime }, `campaign-tick-${number}`);
+    const outcome = await invokeHandler(fn, SCHEDULED_EVENT, { ...env, virtualNow: virtualTime }, `campaign-tick-${number}`);
     const lines = outcome.logs.flatMap((line) => { try { return [JSON.parse(line)]; } catch { return []; } });
     const tasks = lines.filter((line) => line._aws && line.TaskId !== undefined && line.Targets !== undefined)
       .map((line) => toProgress(line, lines, logicalIds));

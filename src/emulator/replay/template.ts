@@ -157,8 +157,8 @@ export interface ScheduledFunction {
  * The stack's Lambda functions that an EventBridge schedule invokes (the campaign monitor), as the
  * replay would run them; their environment holds only literal values (references are the caller's).
  */
-export function readScheduledFunctions(assemblyDir: string, stackName: string): ScheduledFunction[] {
-  const { template } = readStack(assemblyDir, stackName);
+export function readScheduledFunctions(stack: StackDefinition): ScheduledFunction[] {
+  const { assemblyDir, stackName, template } = stack;
   const manifest = readJson(path.join(assemblyDir, 'manifest.json'));
   const assetDirs = readAssetDirs(assemblyDir, Object.entries(manifest.artifacts ?? {}) as [string, any][]);
   return Object.entries(template.Resources)
