@@ -34,26 +34,6 @@ export interface FuotaServiceOptions {
 export class FuotaService {
   constructor(private readonly ctx: ServiceContext, private readonly options: FuotaServiceOptions, public readonly progress: FuotaProgress) {}
 
-  public handle(operation: string, input: OperationInput): OperationResult {
-    switch (operation) {
-      case 'CreateFuotaTask': return this.create(input);
-      case 'GetFuotaTask': return this.get(input);
-      case 'UpdateFuotaTask': return this.update(input);
-      case 'DeleteFuotaTask': return this.delete(input);
-      case 'StartFuotaTask': return this.start(input);
-      case 'AssociateWirelessDeviceWithFuotaTask': return this.associate(input, 'device');
-      case 'AssociateMulticastGroupWithFuotaTask': return this.associate(input, 'group');
-      case 'DisassociateWirelessDeviceFromFuotaTask': return this.disassociate(input, 'device');
-      case 'DisassociateMulticastGroupFromFuotaTask': return this.disassociate(input, 'group');
-      case 'ListWirelessDevices': return this.listWirelessDevices(input);
-      case 'ListMulticastGroupsByFuotaTask': return this.listMulticastGroups(input);
-      case 'TagResource': return this.tag(input);
-      case 'UntagResource': return this.untag(input);
-      case 'ListTagsForResource': return { body: { Tags: Object.entries(this.taskByArn(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) } };
-      default: throw new Error(`FuotaService: no handler for ${operation}`);
-    }
-  }
-
   public arn(id: string): string {
     return `arn:aws:iotwireless:${this.ctx.region}:${this.ctx.accountId}:FuotaTask/${id}`;
   }
@@ -63,7 +43,7 @@ export class FuotaService {
     return this.progress.status(task);
   }
 
-  private create(input: OperationInput): OperationResult {
+  public CreateFuotaTask(input: OperationInput): OperationResult {
     const { state, clock } = this.ctx;
     const id = state.tokens.resolve('FuotaTask', input.ClientRequestToken, 'ClientRequestToken', input, () => {
       const created = `00000000-0000-4000-8000-${state.nextSerial('FuotaTask').toString(16).padStart(12, '0')}`;
@@ -82,7 +62,7 @@ export class FuotaService {
     return { body: { Arn: this.arn(id), Id: id } };
   }
 
-  private get(input: OperationInput): OperationResult {
+  public GetFuotaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
     this.ctx.assumptions?.fuotaDeletionPolled(task, this.ctx.state);
     if (!this.ctx.state.fuotaTasks.has(task.id)) throw notFound('FuotaTask', task.id);
@@ -101,7 +81,7 @@ export class FuotaService {
   }
 
   /** Empty text clears Name, Description or Descriptor: the API has no other way to unset them. */
-  private update(input: OperationInput): OperationResult {
+  public UpdateFuotaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
     this.refuseIfStarted(task, 'updated');
     const { Id: _id, ...changes } = input;
@@ -109,13 +89,13 @@ export class FuotaService {
     return {};
   }
 
-  private delete(input: OperationInput): OperationResult {
+  public DeleteFuotaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
     if (this.ctx.assumptions?.fuotaDeletedAtOnce(task) ?? true) this.ctx.state.fuotaTasks.delete(task.id);
     return {};
   }
 
-  private start(input: OperationInput): OperationResult {
+  public StartFuotaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
     if (task.startTime !== undefined) {
       throw conflict(`FUOTA task ${task.id} was already started for ${task.startTime}`, { ResourceId: task.id, ResourceType: 'FuotaTask' });
@@ -162,7 +142,7 @@ export class FuotaService {
     return {};
   }
 
-  private listWirelessDevices(input: OperationInput): OperationResult {
+  public ListWirelessDevices(input: OperationInput): OperationResult {
     const { state } = this.ctx;
     const taskId = input.FuotaTaskId as string | undefined;
     const groupId = input.MulticastGroupId as string | undefined;
@@ -194,19 +174,19 @@ export class FuotaService {
     };
   }
 
-  private listMulticastGroups(input: OperationInput): OperationResult {
+  public ListMulticastGroupsByFuotaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Id);
     const page = this.page(task.multicastGroupIds, input, `groups:${task.id}`);
     return { body: defined({ MulticastGroupList: page.items.map((id) => ({ Id: id })), NextToken: page.nextToken }) };
   }
 
-  private tag(input: OperationInput): OperationResult {
+  public TagResource(input: OperationInput): OperationResult {
     const task = this.taskByArn(input.ResourceArn);
     Object.assign(task.tags, tagMap(input.Tags));
     return {};
   }
 
-  private untag(input: OperationInput): OperationResult {
+  public UntagResource(input: OperationInput): OperationResult {
     const task = this.taskByArn(input.ResourceArn);
     for (const key of input.TagKeys as string[]) delete task.tags[key];
     return {};
@@ -214,6 +194,26 @@ export class FuotaService {
 
   private page<T>(items: readonly T[], input: OperationInput, listing: string): Page<T> {
     return pageOf(items, input.MaxResults, input.NextToken, listing, this.options.listPageSize);
+  }
+
+  public AssociateWirelessDeviceWithFuotaTask(input: OperationInput): OperationResult {
+    return this.associate(input, 'device');
+  }
+
+  public AssociateMulticastGroupWithFuotaTask(input: OperationInput): OperationResult {
+    return this.associate(input, 'group');
+  }
+
+  public DisassociateWirelessDeviceFromFuotaTask(input: OperationInput): OperationResult {
+    return this.disassociate(input, 'device');
+  }
+
+  public DisassociateMulticastGroupFromFuotaTask(input: OperationInput): OperationResult {
+    return this.disassociate(input, 'group');
+  }
+
+  public ListTagsForResource(input: OperationInput): OperationResult {
+    return { body: { Tags: Object.entries(this.taskByArn(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) } };
   }
 
   private task(id: unknown): FuotaTaskRecord {

@@ -23,6 +23,18 @@ export interface ServiceContext {
   readonly assumptions?: AssumedBehaviours;
 }
 
+/**
+ * Carries out `operation` on `service`, whose public method of that name (as the model names the
+ * operation: `CreateFuotaTask`) serves it. Operation names start upper-case and the services' own
+ * helpers lower-case, so a route can reach nothing but an operation; a model operation without its
+ * method is the emulator's bug.
+ */
+export function callOperation(service: object, operation: string, input: OperationInput): OperationResult {
+  const method = /^[A-Z]\w*$/.test(operation) ? (service as { [name: string]: unknown })[operation] : undefined;
+  if (typeof method !== 'function') throw new Error(`${service.constructor.name}: no method for the operation ${operation}`);
+  return method.call(service, input);
+}
+
 /** Epoch seconds, the restJson1 default for timestamps in a body. */
 export function epochSeconds(ms: number): number {
   return Math.floor(ms / 1000);

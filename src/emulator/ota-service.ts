@@ -32,26 +32,9 @@ export interface OtaServiceOptions {
   readonly listPageSize: number;
 }
 
+/** The IoT Managed Integrations operations the library calls: one public method per operation, named as the model names it (see `callOperation`). */
 export class OtaService {
   constructor(private readonly ctx: ServiceContext, private readonly options: OtaServiceOptions, public readonly progress: OtaProgress) {}
-
-  public handle(operation: string, input: OperationInput): OperationResult {
-    switch (operation) {
-      case 'CreateOtaTask': return this.create(input);
-      case 'GetOtaTask': return this.get(input);
-      case 'ListOtaTaskExecutions': return this.listExecutions(input);
-      case 'ListOtaTasks': return this.list(input);
-      case 'UpdateOtaTask': return this.update(input);
-      case 'DeleteOtaTask': return this.delete(input);
-      case 'CreateOtaTaskConfiguration': return this.createConfiguration(input);
-      case 'GetOtaTaskConfiguration': return this.getConfiguration(input);
-      case 'DeleteOtaTaskConfiguration': return this.deleteConfiguration(input);
-      case 'TagResource': return this.tag(input);
-      case 'UntagResource': return this.untag(input);
-      case 'ListTagsForResource': return { body: { tags: { ...this.taskByArn(input.ResourceArn).tags } } };
-      default: throw new Error(`OtaService: no handler for ${operation}`);
-    }
-  }
 
   public arn(id: string): string {
     return `arn:aws:iotmanagedintegrations:${this.ctx.region}:${this.ctx.accountId}:ota-task/${id}`;
@@ -61,7 +44,7 @@ export class OtaService {
     return this.progress.status(task);
   }
 
-  private create(input: OperationInput): OperationResult {
+  public CreateOtaTask(input: OperationInput): OperationResult {
     const { state, clock } = this.ctx;
     const id = state.tokens.resolve('OtaTask', input.ClientToken, 'ClientToken', input, () => {
       this.checkTargets(input);
@@ -85,7 +68,7 @@ export class OtaService {
   }
 
   /** Each GetOtaTask of a task being deleted counts as one poll. */
-  private get(input: OperationInput): OperationResult {
+  public GetOtaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Identifier, { poll: true });
     const reported = this.ctx.assumptions?.otaTaskAsReported(task.fields) ?? task.fields;
     return {
@@ -103,7 +86,7 @@ export class OtaService {
   }
 
   /** The account's tasks in creation order, tasks being deleted included (they are still there). */
-  private list(input: OperationInput): OperationResult {
+  public ListOtaTasks(input: OperationInput): OperationResult {
     const listed = page([...this.ctx.state.otaTasks.values()], input.MaxResults, input.NextToken, 'ota-tasks', this.options.listPageSize);
     return {
       body: defined({
@@ -120,13 +103,13 @@ export class OtaService {
     };
   }
 
-  private listExecutions(input: OperationInput): OperationResult {
+  public ListOtaTaskExecutions(input: OperationInput): OperationResult {
     const task = this.task(input.Identifier);
     const listed = page(this.progress.executions(task), input.MaxResults, input.NextToken, `executions:${task.id}`, this.options.listPageSize);
     return { body: defined({ ExecutionSummaries: listed.items.map((execution) => this.progress.summary(execution)), NextToken: listed.nextToken }) };
   }
 
-  private update(input: OperationInput): OperationResult {
+  public UpdateOtaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Identifier);
     if (task.deletion) throw validationError(`OTA task ${task.id} is being deleted`);
     if (input.TaskConfigurationId !== undefined) this.configuration(input.TaskConfigurationId);
@@ -137,7 +120,7 @@ export class OtaService {
   }
 
   /** Deleting a task already being deleted is accepted again (the operation is @idempotent). */
-  private delete(input: OperationInput): OperationResult {
+  public DeleteOtaTask(input: OperationInput): OperationResult {
     const task = this.task(input.Identifier);
     task.status = 'DELETION_IN_PROGRESS';
     task.deletion ??= { requestedAt: this.ctx.clock.now(), polls: 0 };
@@ -145,7 +128,7 @@ export class OtaService {
     return {};
   }
 
-  private createConfiguration(input: OperationInput): OperationResult {
+  public CreateOtaTaskConfiguration(input: OperationInput): OperationResult {
     const { state, clock } = this.ctx;
     const id = state.tokens.resolve('OtaTaskConfiguration', input.ClientToken, 'ClientToken', input, () => {
       this.ctx.assumptions?.checkConfigurationName(state, input.Name);
@@ -157,25 +140,29 @@ export class OtaService {
     return { body: { TaskConfigurationId: id } };
   }
 
-  private getConfiguration(input: OperationInput): OperationResult {
+  public GetOtaTaskConfiguration(input: OperationInput): OperationResult {
     const configuration = this.configuration(input.Identifier);
     return { body: { TaskConfigurationId: configuration.id, ...configuration.fields, CreatedAt: epochSeconds(configuration.createdAt) } };
   }
 
-  private deleteConfiguration(input: OperationInput): OperationResult {
+  public DeleteOtaTaskConfiguration(input: OperationInput): OperationResult {
     this.ctx.state.otaTaskConfigurations.delete(this.configuration(input.Identifier).id);
     return {};
   }
 
-  private tag(input: OperationInput): OperationResult {
+  public TagResource(input: OperationInput): OperationResult {
     Object.assign(this.taskByArn(input.ResourceArn).tags, input.Tags);
     return {};
   }
 
-  private untag(input: OperationInput): OperationResult {
+  public UntagResource(input: OperationInput): OperationResult {
     const task = this.taskByArn(input.ResourceArn);
     for (const key of input.TagKeys as string[]) delete task.tags[key];
     return {};
+  }
+
+  public ListTagsForResource(input: OperationInput): OperationResult {
+    return { body: { tags: { ...this.taskByArn(input.ResourceArn).tags } } };
   }
 
   private checkTargets(input: OperationInput): void {

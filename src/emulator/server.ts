@@ -26,7 +26,7 @@ import { FaultDecision, FaultInjector, FaultOptions } from './faults';
 import { FuotaProgress, MulticastFuotaStatusReading } from './fuota-progress';
 import { FuotaService } from './fuota-service';
 import { validateInput, validationMessage } from './model-validation';
-import { OperationResult, ServiceContext } from './operation';
+import { callOperation, OperationResult, ServiceContext } from './operation';
 import { OtaProgress } from './ota-progress';
 import { OtaService } from './ota-service';
 import { decodeLenient, Route, route, serviceForErrors } from './routing';
@@ -483,7 +483,7 @@ export class ServiceEmulator {
     if (violations.length > 0) {
       throw new ServiceError(validationErrorType(found.service, found.operation), validationMessage(violations));
     }
-    return found.service === 'iotwireless' ? this.fuota.handle(found.operation, input) : this.ota.handle(found.operation, input);
+    return callOperation(found.service === 'iotwireless' ? this.fuota : this.ota, found.operation, input);
   }
 }
 

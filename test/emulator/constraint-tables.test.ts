@@ -6,6 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { EMULATED_OPERATIONS, generateConstraintTables, MODELS_DIR, stableJson } from '../../build-tools/generate-constraint-tables';
 import { CONSTRAINT_TABLES_FILE, constraintTables } from '../../src/emulator/constraint-table';
+import { FuotaService } from '../../src/emulator/fuota-service';
+import { callOperation } from '../../src/emulator/operation';
+import { OtaService } from '../../src/emulator/ota-service';
 
 const modelsPresent = Object.values(EMULATED_OPERATIONS).every(({ model }) => fs.existsSync(path.join(MODELS_DIR, model)));
 if (!modelsPresent) {
@@ -40,6 +43,24 @@ describe('what the table holds (read from the committed file, models or not)', (
   test('exactly the operations the handlers call', () => {
     expect(Object.keys(iotwireless.operations).sort()).toEqual([...EMULATED_OPERATIONS.iotwireless.operations].sort());
     expect(Object.keys(iotmanagedintegrations.operations).sort()).toEqual([...EMULATED_OPERATIONS.iotmanagedintegrations.operations].sort());
+  });
+
+  test('each operation in the table has its method on the emulator service that routes reach', () => {
+    const methods = (service: { prototype: object }, operations: object) => Object.keys(operations)
+      .filter((operation) => typeof (service.prototype as { [name: string]: unknown })[operation] !== 'function');
+    expect(methods(FuotaService, iotwireless.operations)).toEqual([]);
+    expect(methods(OtaService, iotmanagedintegrations.operations)).toEqual([]);
+  });
+
+  test('a route reaches only operations, never a service helper', () => {
+    const service = new class Sample {
+      public GetThing(input: object) { return { body: { asked: input } }; }
+      public arn() { return 'helper'; }
+    }();
+    expect(callOperation(service, 'GetThing', { Id: 'a' })).toEqual({ body: { asked: { Id: 'a' } } });
+    expect(() => callOperation(service, 'arn', {})).toThrow('Sample: no method for the operation arn');
+    expect(() => callOperation(service, 'constructor', {})).toThrow('no method for the operation constructor');
+    expect(() => callOperation(service, 'PutThing', {})).toThrow('Sample: no method for the operation PutThing');
   });
 
   test('HTTP bindings, success codes and member bindings', () => {
