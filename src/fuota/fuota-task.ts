@@ -1,15 +1,5 @@
 import * as fs from 'fs';
-import {
-  Annotations,
-  CustomResource,
-  ITaggable,
-  Lazy,
-  RemovalPolicy,
-  Stack,
-  TagManager,
-  TagType,
-  Token,
-} from 'aws-cdk-lib';
+import { Annotations, CustomResource, ITaggable, Lazy, RemovalPolicy, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeFirmwareRoleFindings, sharedFirmwareUpdateRole } from './firmware-update-role';
@@ -27,14 +17,24 @@ import { FuotaTaskStart } from './fuota-task-start';
 import { FUOTA_TASK_RESOURCE_TYPE, FuotaTaskResourceProperties } from './fuota-task.types';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
-import { importedCampaignTask } from '../monitoring/imported-campaign-task';
+import { CampaignTaskArnFormat, importedCampaignTask } from '../monitoring/imported-campaign-task';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
-import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
+import { validatedTaskTags } from '../shared/tag-rules';
+import { applyTaskRemovalPolicy, newTaskResource } from '../shared/task-resource';
+
+/** What error messages call FUOTA tasks. */
+const FUOTA_TASKS = 'FUOTA tasks';
+
+const FUOTA_TASK_ARN: CampaignTaskArnFormat = {
+  taskType: CAMPAIGN_TASK_TYPES.fuota,
+  service: 'iotwireless',
+  resource: 'FuotaTask',
+  form: 'a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>)',
+};
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
 export interface IFuotaTask extends ICampaignTask {
@@ -91,10 +91,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
    * @param arn `arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>`
    */
   public static fromFuotaTaskArn(scope: Construct, id: string, arn: string): IFuotaTask {
-    const taskId = taskIdFromArn(scope, id, arn, {
-      service: 'iotwireless', resource: 'FuotaTask', form: 'a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>)',
-    });
-    return importedCampaignTask(scope, id, arn, CAMPAIGN_TASK_TYPES.fuota, taskId, { fuotaTaskArn: arn, fuotaTaskId: taskId });
+    return importedCampaignTask(scope, id, arn, FUOTA_TASK_ARN, (taskId) => ({ fuotaTaskArn: arn, fuotaTaskId: taskId }));
   }
 
   public readonly fuotaTaskArn: string;
@@ -107,7 +104,6 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
   public readonly tags: TagManager;
 
   public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.fuota;
-  protected readonly monitoredHere = true;
   public get campaignTaskId(): string {
     return this.fuotaTaskId;
   }
@@ -118,7 +114,6 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
   constructor(scope: Construct, id: string, props: FuotaTaskProps) {
     super(scope, id);
     validateProps(this, props);
-    refuseSnapshot(this, props.removalPolicy, 'FUOTA tasks');
 
     const image = props.firmware.bind(this);
     checkImageSize(this, image);
@@ -133,11 +128,8 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
     // The library's own role takes the provider's boundary; a role the user passes is the user's.
     if (sharedRole) provider.applyPermissionsBoundary(sharedRole);
 
-    this.tags = new TagManager(TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE);
-    this.node.addValidation({
-      validate: () => tagViolations('a FUOTA task', (this.tags.renderTags() ?? []).map((tag: { Key: string; Value: string }) => [tag.Key, tag.Value] as const),
-        { max: FUOTA_TASK_MAX_TAGS, key: FUOTA_TASK_RULES.tagKey, value: FUOTA_TASK_RULES.tagValue }),
-    });
+    this.tags = validatedTaskTags(this, TagType.KEY_VALUE, FUOTA_TASK_RESOURCE_TYPE,
+      { what: 'a FUOTA task', max: FUOTA_TASK_MAX_TAGS, key: FUOTA_TASK_RULES.tagKey, value: FUOTA_TASK_RULES.tagValue });
 
     const properties: FuotaTaskResourceProperties = {
       FirmwareUpdateImage: image.s3Uri,
@@ -156,17 +148,16 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
       Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as any,
     };
 
-    const resource = newTaskResource(this, {
+    this.resource = newTaskResource(this, {
       serviceToken: provider.serviceToken,
       resourceType: FUOTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
+      kind: FUOTA_TASKS,
+      outputs: props.outputs ?? true,
     });
-    this.resource = resource;
-    this.fuotaTaskId = resource.ref;
-    this.fuotaTaskArn = resource.getAttString('Arn');
-
-    addTaskOutputs(this, props.outputs ?? true, { arn: this.fuotaTaskArn, id: this.fuotaTaskId });
+    this.fuotaTaskId = this.resource.ref;
+    this.fuotaTaskArn = this.resource.getAttString('Arn');
     warnOnRegionWithoutLoRaWAN(this);
   }
 
@@ -175,8 +166,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
    * SNAPSHOT is refused: there is nothing to snapshot.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    refuseSnapshot(this, policy, 'FUOTA tasks');
-    setTaskRemovalPolicy(this.resource, policy);
+    applyTaskRemovalPolicy(this, this.resource, policy, FUOTA_TASKS);
   }
 }
 

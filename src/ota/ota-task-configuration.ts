@@ -8,8 +8,11 @@ import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourcePrope
 import { assertRule, FieldRule } from '../shared/constraints';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty as num } from '../shared/property-values';
-import { newTaskResource, refuseSnapshot, setTaskRemovalPolicy } from '../shared/task-resource';
+import { applyTaskRemovalPolicy, newTaskResource } from '../shared/task-resource';
 import { TaskResourceOptions } from '../shared/task-resource-options';
+
+/** What error messages call OTA task configurations. */
+const OTA_TASK_CONFIGURATIONS = 'OTA task configurations';
 
 /** An OTA task configuration of AWS IoT Managed Integrations. */
 export interface IOtaTaskConfiguration extends IResource {
@@ -135,21 +138,20 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
     super(scope, id);
     checkManagedIntegrationsRegion(this);
     validate(this.node.path, props);
-    refuseSnapshot(this, props.removalPolicy, 'OTA task configurations');
 
     const properties: OtaTaskConfigurationResourceProperties = {
       Name: props.otaTaskConfigurationName,
       Description: props.description,
       PushConfig: renderPushConfig(props.pushConfig),
     };
-    const resource = newTaskResource(this, {
+    this.resource = newTaskResource(this, {
       serviceToken: OtaTaskProvider.getOrCreate(this, props.providerOptions).serviceToken,
       resourceType: OTA_TASK_CONFIGURATION_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
+      kind: OTA_TASK_CONFIGURATIONS,
     });
-    this.resource = resource;
-    this.otaTaskConfigurationId = resource.ref;
+    this.otaTaskConfigurationId = this.resource.ref;
   }
 
   /**
@@ -157,8 +159,7 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
    * SNAPSHOT is refused: there is nothing to snapshot.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    refuseSnapshot(this, policy, 'OTA task configurations');
-    setTaskRemovalPolicy(this.resource, policy);
+    applyTaskRemovalPolicy(this, this.resource, policy, OTA_TASK_CONFIGURATIONS);
   }
 }
 

@@ -1,15 +1,4 @@
-import {
-  Annotations,
-  CustomResource,
-  Duration,
-  ITaggable,
-  Lazy,
-  RemovalPolicy,
-  Stack,
-  TagManager,
-  TagType,
-  Token,
-} from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, ITaggable, Lazy, RemovalPolicy, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { jobDocumentBucket, jobDocumentReadStatement } from './job-document-bucket';
 import { checkManagedIntegrationsRegion } from './managed-integrations-region';
@@ -21,14 +10,24 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
-import { importedCampaignTask } from '../monitoring/imported-campaign-task';
+import { CampaignTaskArnFormat, importedCampaignTask } from '../monitoring/imported-campaign-task';
 import { assertRule } from '../shared/constraints';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
 import { providerInputViolation } from '../shared/provider-input';
-import { tagViolations } from '../shared/tag-rules';
-import { addTaskOutputs, newTaskResource, refuseSnapshot, setTaskRemovalPolicy, taskIdFromArn } from '../shared/task-resource';
+import { validatedTaskTags } from '../shared/tag-rules';
+import { applyTaskRemovalPolicy, newTaskResource } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
+
+/** What error messages call OTA tasks. */
+const OTA_TASKS = 'OTA tasks';
+
+const OTA_TASK_ARN: CampaignTaskArnFormat = {
+  taskType: CAMPAIGN_TASK_TYPES.ota,
+  service: 'iotmanagedintegrations',
+  resource: 'ota-task',
+  form: 'an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>)',
+};
 
 /** An OTA task of AWS IoT Managed Integrations. */
 export interface IOtaTask extends ICampaignTask {
@@ -116,10 +115,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
    * @param arn `arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>`
    */
   public static fromOtaTaskArn(scope: Construct, id: string, arn: string): IOtaTask {
-    const taskId = taskIdFromArn(scope, id, arn, {
-      service: 'iotmanagedintegrations', resource: 'ota-task', form: 'an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>)',
-    });
-    return importedCampaignTask(scope, id, arn, CAMPAIGN_TASK_TYPES.ota, taskId, { otaTaskArn: arn, otaTaskId: taskId });
+    return importedCampaignTask(scope, id, arn, OTA_TASK_ARN, (taskId) => ({ otaTaskArn: arn, otaTaskId: taskId }));
   }
 
   public readonly otaTaskArn: string;
@@ -129,7 +125,6 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
   public readonly tags: TagManager;
 
   public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.ota;
-  protected readonly monitoredHere = true;
   public get campaignTaskId(): string {
     return this.otaTaskId;
   }
@@ -141,7 +136,6 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
     super(scope, id);
     checkManagedIntegrationsRegion(this);
     validateProps(this.node.path, props);
-    refuseSnapshot(this, props.removalPolicy, 'OTA tasks');
 
     const provider = OtaTaskProvider.getOrCreate(this, props.providerOptions);
     const document = props.jobDocument.bind(this);
@@ -161,11 +155,8 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
       assertRule(this.node.path, OTA_TASK_RULES.s3Url, location.S3Url);
     }
 
-    this.tags = new TagManager(TagType.MAP, OTA_TASK_RESOURCE_TYPE);
-    this.node.addValidation({
-      validate: () => tagViolations('an OTA task', Object.entries(this.tags.renderTags() ?? {}),
-        { max: OTA_TASK_MAX_TAGS, key: OTA_TASK_RULES.tagKey, value: OTA_TASK_RULES.tagValue }),
-    });
+    this.tags = validatedTaskTags(this, TagType.MAP, OTA_TASK_RESOURCE_TYPE,
+      { what: 'an OTA task', max: OTA_TASK_MAX_TAGS, key: OTA_TASK_RULES.tagKey, value: OTA_TASK_RULES.tagValue });
 
     const properties: OtaTaskResourceProperties = {
       ...location,
@@ -203,17 +194,16 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
       },
     });
 
-    const resource = newTaskResource(this, {
+    this.resource = newTaskResource(this, {
       serviceToken: provider.serviceToken,
       resourceType: OTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
+      kind: OTA_TASKS,
+      outputs: props.outputs ?? true,
     });
-    this.resource = resource;
-    this.otaTaskId = resource.ref;
-    this.otaTaskArn = resource.getAttString('Arn');
-
-    addTaskOutputs(this, props.outputs ?? true, { arn: this.otaTaskArn, id: this.otaTaskId });
+    this.otaTaskId = this.resource.ref;
+    this.otaTaskArn = this.resource.getAttString('Arn');
   }
 
   /**
@@ -221,8 +211,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
    * SNAPSHOT is refused: there is nothing to snapshot.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    refuseSnapshot(this, policy, 'OTA tasks');
-    setTaskRemovalPolicy(this.resource, policy);
+    applyTaskRemovalPolicy(this, this.resource, policy, OTA_TASKS);
   }
 }
 

@@ -3,13 +3,16 @@ import { Construct } from 'constructs';
 import { TASK_SERVICE_TIMEOUT } from './handler-provider';
 import { checkStackOutputQuota, OUTPUTS_OWNER } from './outputs-quota';
 
-/**
- * The id in a task ARN of the given service and resource type, checked when the ARN is concrete.
- * `form` is what the error shows as the expected shape.
- */
-export function taskIdFromArn(
-  scope: Construct, id: string, arn: string, expected: { service: string; resource: string; form: string },
-): string {
+/** How one service's task ARNs look: `arn:<partition>:<service>:<region>:<account>:<resource>/<id>`. */
+export interface TaskArnFormat {
+  readonly service: string;
+  readonly resource: string;
+  /** What an error shows as the expected shape. */
+  readonly form: string;
+}
+
+/** The id in a task ARN of the given format, checked when the ARN is concrete. */
+export function taskIdFromArn(scope: Construct, id: string, arn: string, expected: TaskArnFormat): string {
   // Arn.split throws its own message, without the construct's path, on a string that is no ARN at all.
   let components: ArnComponents | undefined;
   try {
@@ -28,7 +31,7 @@ export function taskIdFromArn(
  * The ARN and Id outputs of a task, and the stack-wide check that the outputs stay within
  * CloudFormation's limit (which names the tasks that could turn theirs off).
  */
-export function addTaskOutputs(task: Construct, enabled: boolean, outputs: { arn: string; id: string }): void {
+function addTaskOutputs(task: Construct, enabled: boolean, outputs: { arn: string; id: string }): void {
   if (enabled) {
     (task as any)[OUTPUTS_OWNER] = true;
     // Named <task id>Arn and <task id>Id, without descriptions: the logical id already says what the
@@ -39,24 +42,22 @@ export function addTaskOutputs(task: Construct, enabled: boolean, outputs: { arn
   checkStackOutputQuota(task, 'Set `outputs: false` on tasks whose ARN and id you do not need as outputs');
 }
 
-/** Custom resources here can be deleted or kept; there is nothing to snapshot. */
-export function refuseSnapshot(scope: Construct, policy: RemovalPolicy | undefined, what: string): void {
-  if (policy === RemovalPolicy.SNAPSHOT) {
-    throw new Error(`${scope.node.path}: removalPolicy SNAPSHOT is not supported by ${what}: use DESTROY or RETAIN`);
-  }
-}
-
 /** What a task's custom resource is made of. */
 export interface TaskResourceDefinition {
   readonly serviceToken: string;
   readonly resourceType: string;
   readonly properties: object;
   readonly removalPolicy: RemovalPolicy | undefined;
+  /** What error messages call this kind of resource (`FUOTA tasks`). */
+  readonly kind: string;
+  /** Whether to add the task's Arn and Id outputs ({@link addTaskOutputs}); undefined adds none and skips the quota check. */
+  readonly outputs?: boolean;
 }
 
 /**
  * The custom resource of a task, which CloudFormation waits for as long as the providers need
- * (TASK_SERVICE_TIMEOUT), with its removal policy set by {@link setTaskRemovalPolicy}.
+ * (TASK_SERVICE_TIMEOUT), with its removal policy set by {@link applyTaskRemovalPolicy} and, when
+ * asked, its outputs.
  */
 export function newTaskResource(scope: Construct, definition: TaskResourceDefinition): CustomResource {
   const resource = new CustomResource(scope, 'Resource', {
@@ -65,18 +66,25 @@ export function newTaskResource(scope: Construct, definition: TaskResourceDefini
     properties: definition.properties as Record<string, unknown>,
     serviceTimeout: TASK_SERVICE_TIMEOUT,
   });
-  setTaskRemovalPolicy(resource, definition.removalPolicy ?? RemovalPolicy.DESTROY);
+  applyTaskRemovalPolicy(scope, resource, definition.removalPolicy ?? RemovalPolicy.DESTROY, definition.kind);
+  if (definition.outputs !== undefined) {
+    addTaskOutputs(scope, definition.outputs, { arn: resource.getAttString('Arn'), id: resource.ref });
+  }
   return resource;
 }
 
 /**
  * Sets the DeletionPolicy and UpdateReplacePolicy of a task's custom resource. A task's default
  * child is this CustomResource wrapper, not a CfnResource, so `Resource.applyRemovalPolicy()`
- * cannot reach it and each task construct delegates here. DESTROY leaves both attributes out of
+ * cannot reach it and each task construct delegates here. SNAPSHOT is refused: custom resources
+ * here can be deleted or kept, there is nothing to snapshot. DESTROY leaves both attributes out of
  * the template: Delete is CloudFormation's own default for both, so the behaviour is the same and
  * each task's template is smaller. Other policies are written out.
  */
-export function setTaskRemovalPolicy(resource: CustomResource, policy: RemovalPolicy): void {
+export function applyTaskRemovalPolicy(scope: Construct, resource: CustomResource, policy: RemovalPolicy, kind: string): void {
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    throw new Error(`${scope.node.path}: removalPolicy SNAPSHOT is not supported by ${kind}: use DESTROY or RETAIN`);
+  }
   const cfn = resource.node.defaultChild as CfnResource;
   cfn.applyRemovalPolicy(policy);
   if (policy === RemovalPolicy.DESTROY) {
