@@ -168,6 +168,25 @@ describe('the installed command', () => {
     expect(result.stderr).toMatch(/outcome "Broken" of meter-1 is neither a FUOTA device status \(Successful, Package_Not_Supported, .*\) nor an OTA execution status \(SUCCEEDED, FAILED, /);
   });
 
+  test('the README\'s node:test example passes against the installed package, and fails when its stack does not replay', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const example = /```js\n(\/\/ sensors\.test\.js \(node:test\)\n[^]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("replayStack('cdk.out', { stack: 'Sensors' })");
+    const consumer = path.dirname(path.dirname(path.dirname(bin)));
+    fs.cpSync(v2, path.join(consumer, 'cdk.out'), { recursive: true });
+    const nodeTest = (file: string, code: string) => {
+      fs.writeFileSync(path.join(consumer, file), code);
+      return spawnSync(process.execPath, ['--test', file], { cwd: consumer, encoding: 'utf8' });
+    };
+    const passing = nodeTest('sensors.test.js', example!);
+    expect(passing.stdout).toMatch(/^# pass 1$/m);
+    expect(passing.status).toBe(0);
+    // The same test on a stack that is not in the assembly: the runner reports it failed.
+    const failing = nodeTest('missing.test.js', example!.replace("stack: 'Sensors'", "stack: 'Missing'"));
+    expect(failing.stdout).toMatch(/^# fail 1$/m);
+    expect(failing.status).toBe(1);
+  });
+
   test('several library stacks and none named: exit 2 and why', () => {
     const result = run(v2);
     expect(result.status).toBe(2);
