@@ -4,7 +4,7 @@
 // Every one must succeed through the library's jittered retries within its invocation deadlines and
 // the provider's polling budget, in virtual time.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
-import { CfnResponse, invocationDeadline, inVirtualTime, provide } from './support/mini-provider';
+import { CfnResponse, inVirtualTime, provide, virtualInvocation } from './support/mini-provider';
 import { seededRandom } from '../../src/emulator/faults';
 import { ServiceEmulator } from '../../src/emulator/server';
 import { ASSUMED_BURST_SECONDS, ASSUMED_TPS } from '../../src/emulator/tps-budget';
@@ -69,12 +69,7 @@ test(`${TASKS} FuotaTasks created in parallel against an emulator's TPS budget a
     const random = seededRandom(1000 + n);
     const context = (phase: HandlerPhase): fuota.FuotaLifecycleContext => ({
       client,
-      stacks: { status: async () => 'CREATE_IN_PROGRESS' },
-      deadline: invocationDeadline(phase, emulator.clock.now()),
-      now: () => emulator.clock.now(),
-      log: () => undefined,
-      sleep: (ms) => emulator.clock.sleep(ms),
-      random,
+      ...virtualInvocation(emulator.clock, phase, () => 'CREATE_IN_PROGRESS', random),
     });
     return provide(createEvent(n), fuota, context, emulator.clock);
   });

@@ -7,7 +7,7 @@
 // counted on its own, and allowed only in the runs scripted to open it.
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
 import { duplicates, orphans } from './support/leftovers';
-import { CfnResponse, CREATE_FAILED_MARKER, invocationDeadline, inVirtualTime, LifecycleHandler, MAX_IS_COMPLETE_CALLS, provide } from './support/mini-provider';
+import { CfnResponse, CREATE_FAILED_MARKER, inVirtualTime, LifecycleHandler, MAX_IS_COMPLETE_CALLS, provide, virtualInvocation } from './support/mini-provider';
 import { CallFault, FaultAction, FaultOptions, seededRandom } from '../../src/emulator/faults';
 import { JournalEntry, ServiceEmulator } from '../../src/emulator/server';
 import * as fuota from '../../src/fuota/handler/lifecycle';
@@ -16,6 +16,8 @@ import * as ota from '../../src/ota/handler/lifecycle';
 import { ManagedIntegrationsClient } from '../../src/ota/handler/managed-integrations-client';
 import { HandlerPhase } from '../../src/shared/handler-phase';
 import { ProviderEvent } from '../../src/shared/provider-events';
+import { FUOTA_PROPS } from '../fuota/handler/fuota-fixtures';
+import { OTA_TASK_FIELDS } from '../ota/handler/ota-fixtures';
 
 jest.setTimeout(300_000);
 
@@ -196,35 +198,20 @@ class StackDriver<C> {
 }
 
 const FUOTA_TYPE = 'Custom::IoTWirelessFuotaTask';
-const FUOTA_PROPS: Record<string, unknown> = {
-  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Faults-FuotaProviderframeworkonEvent',
-  FirmwareUpdateImage: 's3://firmware-bucket/v2.bin',
-  FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-  Name: 'campaign-1',
-  Description: 'Spring firmware',
-  RfRegion: 'EU868',
-  RedundancyPercent: '20',
-  FragmentSizeBytes: '100',
-  FragmentIntervalMS: '1000',
-  WirelessDeviceIds: ['d1', 'd2', 'd3'],
-  Tags: [{ Key: 'team', Value: 'firmware' }],
-};
+/** The handler tests' FUOTA task (fuota-fixtures.ts) with a third device: started an hour after its creation in the plans' variant, else not. */
+const STARTED_FUOTA_PROPS: Record<string, unknown> = { ...FUOTA_PROPS, WirelessDeviceIds: ['d1', 'd2', 'd3'] };
+const { StartDelaySeconds: _start, ...UNSTARTED_FUOTA_PROPS } = STARTED_FUOTA_PROPS;
 
 async function fuotaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
   const client = new IoTWirelessClient({ region: REGION, endpoint: emulator.url, credentials: emulator.credentials, maxAttempts: 1 });
   const random = seededRandom(p.seed);
   const context = (phase: HandlerPhase): fuota.FuotaLifecycleContext => ({
     client,
-    stacks: { status: async () => driver.stackStatus },
-    deadline: invocationDeadline(phase, emulator.clock.now()),
-    now: () => emulator.clock.now(),
-    log: () => undefined,
-    sleep: (ms) => emulator.clock.sleep(ms),
-    random,
+    ...virtualInvocation(emulator.clock, phase, () => driver.stackStatus, random),
   });
   const driver = new StackDriver<fuota.FuotaLifecycleContext>(emulator, fuota, context, p.seed);
   try {
-    const props = p.variant ? { ...FUOTA_PROPS, StartDelaySeconds: '3600' } : FUOTA_PROPS;
+    const props = p.variant ? STARTED_FUOTA_PROPS : UNSTARTED_FUOTA_PROPS;
     const id = await driver.create('FuotaTask1', FUOTA_TYPE, props);
     if (id && p.updateAndDelete) {
       // A started task takes only tag changes; one not started also takes a new description.
@@ -240,20 +227,17 @@ async function fuotaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
 
 const TASK_TYPE = 'Custom::IoTManagedIntegrationsOtaTask';
 const CONFIGURATION_TYPE = 'Custom::IoTManagedIntegrationsOtaTaskConfiguration';
-const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
 const CONFIGURATION_PROPS: Record<string, unknown> = {
   ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Faults-OtaProviderframeworkonEvent',
   Name: 'Slow rollout',
   Description: 'Ten a minute',
   PushConfig: { TimeoutConfig: { InProgressTimeoutInMinutes: '120' } },
 };
+/** The handler tests' OTA task (ota-fixtures.ts) without a configuration: a run adds its job document and the configuration it created. */
+const { TaskConfigurationId: _configuration, ...OTA_TASK_WITHOUT_CONFIGURATION } = OTA_TASK_FIELDS;
 const TASK_PROPS: Record<string, unknown> = {
   ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Faults-OtaProviderframeworkonEvent',
-  OtaType: 'ONE_TIME',
-  Protocol: 'HTTP',
-  OtaMechanism: 'PUSH',
-  Target: [thing(1), thing(2)],
-  Description: 'Firmware 2',
+  ...OTA_TASK_WITHOUT_CONFIGURATION,
   Tags: { team: 'firmware' },
 };
 
@@ -265,12 +249,7 @@ async function otaRun(emulator: ServiceEmulator, p: Plan): Promise<Outcome> {
   const context = (phase: HandlerPhase): ota.OtaLifecycleContext => ({
     client,
     documents,
-    stacks: { status: async () => driver.stackStatus },
-    deadline: invocationDeadline(phase, emulator.clock.now()),
-    now: () => emulator.clock.now(),
-    log: () => undefined,
-    sleep: (ms) => emulator.clock.sleep(ms),
-    random,
+    ...virtualInvocation(emulator.clock, phase, () => driver.stackStatus, random),
   });
   const driver = new StackDriver<ota.OtaLifecycleContext>(emulator, ota, context, p.seed);
   const configurationId = await driver.create('OtaConfig1', CONFIGURATION_TYPE, CONFIGURATION_PROPS);
@@ -486,12 +465,7 @@ describe('an OTA task whose deletion never finishes: quick polls, where the wait
     const context = (phase: HandlerPhase): ota.OtaLifecycleContext => ({
       client: new ManagedIntegrationsClient({ region: REGION, endpoint: emulator.url, credentials }),
       documents: new JobDocumentStore({ region: REGION, endpoint: emulator.url, credentials }),
-      stacks: { status: async () => 'DELETE_IN_PROGRESS' },
-      deadline: invocationDeadline(phase, emulator.clock.now()),
-      now: () => emulator.clock.now(),
-      log: () => undefined,
-      sleep: (ms) => emulator.clock.sleep(ms),
-      random: seededRandom(7),
+      ...virtualInvocation(emulator.clock, phase, () => 'DELETE_IN_PROGRESS', seededRandom(7)),
     });
     try {
       emulator.putObject(USER_BUCKET, USER_KEY, JSON.stringify({ firmware: { version: '2.0.0' } }));

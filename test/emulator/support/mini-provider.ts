@@ -25,6 +25,22 @@ export function invocationDeadline(phase: HandlerPhase, now: number): number {
   return now + (phase === 'onEvent' ? ON_EVENT_BUDGET_MS : INVOCATION_BUDGET_MS);
 }
 
+/**
+ * What every lifecycle context of a run against the emulator holds besides its clients: the stack's
+ * status as `stackStatus` reads it at each call, the emulator's virtual clock and the invocation's
+ * deadline on it, a seeded random, no log.
+ */
+export function virtualInvocation(clock: VirtualClock, phase: HandlerPhase, stackStatus: () => string, random: () => number) {
+  return {
+    stacks: { status: async () => stackStatus() },
+    deadline: invocationDeadline(phase, clock.now()),
+    now: () => clock.now(),
+    log: () => undefined,
+    sleep: (ms: number) => clock.sleep(ms),
+    random,
+  };
+}
+
 export interface LifecycleHandler<C> {
   onEvent(event: ProviderEvent, ctx: C): Promise<OnEventResponse>;
   isComplete(event: ProviderEvent, ctx: C): Promise<IsCompleteResponse>;

@@ -21,6 +21,19 @@ export const FUOTA_PROPS: Readonly<Record<string, unknown>> = {
   Tags: [{ Key: 'k', Value: 'v' }],
 };
 
+/** The same task as the IoT Wireless API takes it (CreateFuotaTask, UpdateFuotaTask) and reports it (GetFuotaTask). */
+export const FUOTA_API_FIELDS = {
+  FirmwareUpdateImage: 's3://b/k.bin',
+  FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
+  Name: 'campaign-1',
+  Description: 'Spring firmware',
+  LoRaWAN: { RfRegion: 'EU868' },
+  RedundancyPercent: 20,
+  FragmentSizeBytes: 100,
+  FragmentIntervalMS: 1000,
+  Descriptor: 'AAAA',
+};
+
 /** The fields GetFuotaTask reports and the spec sets alike. */
 const FIELDS = {
   firmwareUpdateImage: 's3://b/k.bin',

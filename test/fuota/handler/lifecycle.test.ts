@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-iot-wireless';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { FUOTA_PROPS } from './fuota-fixtures';
+import { FUOTA_API_FIELDS, FUOTA_PROPS } from './fuota-fixtures';
 import { FuotaLifecycleContext, isComplete, onEvent } from '../../../src/fuota/handler/lifecycle';
 import { ProviderEvent } from '../../../src/shared/provider-events';
 import { advancingClock as clockFrom, recordingInvocation } from '../../support/invocation-recorder';
@@ -114,16 +114,8 @@ function liveTask(overrides: Partial<GetFuotaTaskResponse> = {}): GetFuotaTaskRe
     Arn: TASK_ARN,
     Id: TASK_ID,
     Status: 'Pending',
-    Name: 'campaign-1',
-    Description: 'Spring firmware',
-    LoRaWAN: { RfRegion: 'EU868' },
-    FirmwareUpdateImage: 's3://b/k.bin',
-    FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
+    ...FUOTA_API_FIELDS,
     CreatedAt: new Date(NOW - 10 * MINUTE),
-    RedundancyPercent: 20,
-    FragmentSizeBytes: 100,
-    FragmentIntervalMS: 1000,
-    Descriptor: 'AAAA',
     ...overrides,
   };
 }
@@ -203,15 +195,7 @@ describe('onEvent Create', () => {
     expect(sent()).toEqual(['CreateFuotaTask']);
     expect(inputs(CreateFuotaTaskCommand)).toStrictEqual([{
       ClientRequestToken: expect.stringMatching(/^[a-zA-Z0-9-_]{1,64}$/),
-      FirmwareUpdateImage: 's3://b/k.bin',
-      FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-      Name: 'campaign-1',
-      Description: 'Spring firmware',
-      LoRaWAN: { RfRegion: 'EU868' },
-      RedundancyPercent: 20,
-      FragmentSizeBytes: 100,
-      FragmentIntervalMS: 1000,
-      Descriptor: 'AAAA',
+      ...FUOTA_API_FIELDS,
     }]);
   });
 

@@ -1,4 +1,4 @@
-import { fuotaSpec, liveFuotaTask } from './fuota-fixtures';
+import { FUOTA_API_FIELDS, fuotaSpec, liveFuotaTask } from './fuota-fixtures';
 import {
   createFuotaTaskRequest,
   fieldsToUpdate,
@@ -25,15 +25,7 @@ describe('createFuotaTaskRequest', () => {
   test('sends every field of the spec with the token', () => {
     expect(createFuotaTaskRequest(spec(), 'token-1')).toEqual({
       ClientRequestToken: 'token-1',
-      FirmwareUpdateImage: 's3://b/k.bin',
-      FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-      Name: 'campaign-1',
-      Description: 'Spring firmware',
-      LoRaWAN: { RfRegion: 'EU868' },
-      RedundancyPercent: 20,
-      FragmentSizeBytes: 100,
-      FragmentIntervalMS: 1000,
-      Descriptor: 'AAAA',
+      ...FUOTA_API_FIELDS,
     });
   });
 
@@ -132,15 +124,7 @@ describe('updateFuotaTaskRequest', () => {
       'redundancyPercent', 'fragmentSizeBytes', 'fragmentIntervalMs', 'descriptor'] as const;
     expect(updateFuotaTaskRequest('task-1', fields, spec())).toEqual({
       Id: 'task-1',
-      FirmwareUpdateImage: 's3://b/k.bin',
-      FirmwareUpdateRole: 'arn:aws:iam::123456789012:role/fw',
-      Name: 'campaign-1',
-      Description: 'Spring firmware',
-      LoRaWAN: { RfRegion: 'EU868' },
-      RedundancyPercent: 20,
-      FragmentSizeBytes: 100,
-      FragmentIntervalMS: 1000,
-      Descriptor: 'AAAA',
+      ...FUOTA_API_FIELDS,
     });
   });
 

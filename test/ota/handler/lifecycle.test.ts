@@ -2,6 +2,7 @@
 // and S3 on a real loopback server: the real signed client and job-document store make every call.
 import { createHash } from 'node:crypto';
 import { FakeManagedIntegrations, Failure, internalError, throttled } from './fake-managed-integrations';
+import { OTA_TASK_FIELDS, thing } from './ota-fixtures';
 import { JobDocumentStore } from '../../../src/ota/handler/job-document-store';
 import { OtaLifecycleContext, isComplete, onEvent } from '../../../src/ota/handler/lifecycle';
 import { ManagedIntegrationsClient } from '../../../src/ota/handler/managed-integrations-client';
@@ -19,19 +20,13 @@ const DOCUMENT = JSON.stringify({ firmware: { url: 's3://firmware-bucket/v2.bin'
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** `ota-job-documents/<sha256 of the content>/<request token>.json` */
 const KEY_PATTERN = /^ota-job-documents\/[0-9a-f]{64}\/[0-9a-f]{64}\.json$/;
-const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
 
 /** Task properties as CloudFormation delivers them: every scalar a string. */
 const PROPS: Record<string, unknown> = {
   ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Demo-OtaProviderframeworkonEvent',
   JobDocument: DOCUMENT,
   JobDocumentBucket: BUCKET,
-  OtaType: 'ONE_TIME',
-  Protocol: 'HTTP',
-  OtaMechanism: 'PUSH',
-  Target: [thing(1), thing(2)],
-  TaskConfigurationId: 'config1',
-  Description: 'Firmware 2',
+  ...OTA_TASK_FIELDS,
   OtaSchedulingConfig: {
     EndBehavior: 'STOP_ROLLOUT',
     StartTime: '2030-06-02T17:00',
@@ -44,12 +39,7 @@ const PROPS: Record<string, unknown> = {
 
 /** The CreateOtaTask body for `PROPS`, apart from S3Url and ClientToken. */
 const CREATE_FIELDS = {
-  OtaType: 'ONE_TIME',
-  Target: [thing(1), thing(2)],
-  Description: 'Firmware 2',
-  Protocol: 'HTTP',
-  OtaMechanism: 'PUSH',
-  TaskConfigurationId: 'config1',
+  ...OTA_TASK_FIELDS,
   OtaSchedulingConfig: {
     StartTime: '2030-06-02T17:00',
     EndTime: '2030-06-05T17:00',

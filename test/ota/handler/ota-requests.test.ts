@@ -2,6 +2,7 @@
 // task URL is one the library stored, what needs a new task or configuration (decided against the
 // live one), and which tags change.
 import { createHash } from 'node:crypto';
+import { OTA_TASK_FIELDS, thing } from './ota-fixtures';
 import type { GetOtaTaskConfigurationResponse, GetOtaTaskResponse } from '../../../src/ota/handler/managed-integrations-client';
 import {
   configurationReplacementReasons,
@@ -21,7 +22,6 @@ const OTHER_TOKEN = 'b'.repeat(64);
 const CONTENT = '{"v":1}';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const HASH = sha256(CONTENT);
-const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
 
 /** A copy of `props` with `changes` applied; an undefined value removes the property. */
 function with_(props: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
@@ -149,12 +149,7 @@ describe('replacementReasons', () => {
   const BASE: Record<string, unknown> = {
     JobDocument: CONTENT,
     JobDocumentBucket: BUCKET,
-    OtaType: 'ONE_TIME',
-    Protocol: 'HTTP',
-    OtaMechanism: 'PUSH',
-    Target: [thing(1), thing(2)],
-    TaskConfigurationId: 'config1',
-    Description: 'Firmware 2',
+    ...OTA_TASK_FIELDS,
     OtaSchedulingConfig: { EndBehavior: 'CANCEL', MaintenanceWindows: [{ DurationInMinutes: '60', StartTime: 'w' }] },
     OtaTaskExecutionRetryConfig: { RetryConfigCriteria: [{ FailureType: 'ALL', MinNumberOfRetries: '3' }] },
     Tags: { team: 'firmware' },

@@ -1,8 +1,8 @@
 // The OTA property parsers at the model's bounds: min-1, min, max, max+1 for every bounded field,
 // with values as CloudFormation sends them (strings).
+import { thing } from './ota-fixtures';
 import { parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from '../../../src/ota/handler/ota-specs';
 
-const thing = (n: number) => `arn:aws:iotmanagedintegrations:eu-west-1:123456789012:managed-thing/thing${n}`;
 
 const MINIMAL = { S3Url: 's3://b/k.json', OtaType: 'ONE_TIME', Target: [thing(1)] };
 
