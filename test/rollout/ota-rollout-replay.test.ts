@@ -4,10 +4,7 @@
 // after the wave before it passed its gate, and never twice. A failing canary halts; approve and a
 // redeployment with a lower bar resume; a started wave refuses what its task cannot change; the
 // stack's deletion deletes every task the controller created, and every record.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import { OtaJobDocument, OtaRollout, OtaWave, WaveGate } from '../../src';
 import { runApprove } from '../../src/cli/approve-command';
 import { runStatus } from '../../src/cli/status-command';
@@ -25,35 +22,26 @@ const FLEET = [thing('hub10'), thing('hub11'), thing('hub12')];
 const REST = [thing('hub20'), thing('hub21'), thing('hub22'), thing('hub23')];
 const WAVES = [CANARY, FLEET, REST];
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-function synth(options: { gate?: WaveGate; fleet?: string[]; description?: string; tags?: Record<string, string> } = {}): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ota-rollout-replay-'));
-  dirs.push(outdir);
-  const app = new App({ outdir });
-  const stack = new Stack(app, STACK, { env: { account: '123456789012', region: REGION } });
-  new OtaRollout(stack, 'HubFirmware', {
-    jobDocument: OtaJobDocument.fromJson({ operation: 'firmware-update', version: '3.0.0' }),
-    gate: options.gate,
-    description: options.description,
-    waves: [OtaWave.ofThings(CANARY), OtaWave.ofThings(options.fleet ?? FLEET), OtaWave.ofThings(REST)],
-  });
-  for (const [key, value] of Object.entries(options.tags ?? {})) Tags.of(stack).add(key, value);
-  app.synth();
-  return outdir;
-}
-
 const harness = new RolloutReplayHarness(STACK);
 let emulator: ServiceEmulator;
 let replay: StackReplay;
 const { events, clients, tick, run } = harness.shortcuts();
 
-async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
-  await harness.deploy(outdir, options);
-  ({ emulator, replay } = harness);
+function synth(options: { gate?: WaveGate; fleet?: string[]; description?: string; tags?: Record<string, string> } = {}): string {
+  return harness.synth((stack) => {
+    new OtaRollout(stack, 'HubFirmware', {
+      jobDocument: OtaJobDocument.fromJson({ operation: 'firmware-update', version: '3.0.0' }),
+      gate: options.gate,
+      description: options.description,
+      waves: [OtaWave.ofThings(CANARY), OtaWave.ofThings(options.fleet ?? FLEET), OtaWave.ofThings(REST)],
+    });
+    for (const [key, value] of Object.entries(options.tags ?? {})) Tags.of(stack).add(key, value);
+  });
 }
-afterEach(() => harness.stop());
+
+async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
+  ({ emulator, replay } = await harness.deploy(outdir, options));
+}
 
 /** The successful CreateOtaTask calls: which wave (by its targets), when. */
 function creates() {

@@ -2,10 +2,6 @@
 // end by campaign-monitor ticks on the emulator's virtual clock: waves start in order and only
 // after the previous one passed its gate; a failing canary halts the rollout, and an approval or a
 // redeployment with a lower bar resumes it exactly as the README says.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FirmwareImage, FuotaRollout, FuotaWave, WaveGate } from '../../src';
 import { runApprove } from '../../src/cli/approve-command';
@@ -17,40 +13,26 @@ import { RolloutReplayHarness } from '../support/rollout-replay-harness';
 jest.setTimeout(180_000);
 
 const STACK = 'RolloutReplay';
-const REGION = 'eu-west-1';
 const device = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 const CANARY = [device(1), device(2)];
 const FLEET = [device(10), device(11), device(12), device(13)];
 const REST = [device(20), device(21), device(22), device(23), device(24), device(25)];
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-function synth(gate?: WaveGate): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-replay-'));
-  dirs.push(outdir);
-  const app = new App({ outdir });
-  const stack = new Stack(app, STACK, { env: { account: '123456789012', region: REGION } });
-  new FuotaRollout(stack, 'Firmware', {
-    firmware: FirmwareImage.fromBucket(s3.Bucket.fromBucketName(stack, 'Images', 'images'), 'v2.bin'),
-    outputs: false,
-    gate,
-    waves: [FuotaWave.ofDevices(CANARY), FuotaWave.ofDevices(FLEET), FuotaWave.ofDevices(REST)],
-  });
-  app.synth();
-  return outdir;
-}
 
 const harness = new RolloutReplayHarness(STACK);
 let emulator: ServiceEmulator;
 let replay: StackReplay;
 const { events, clients, tick, run } = harness.shortcuts();
 
+const synth = (gate?: WaveGate) => harness.synth((stack) => new FuotaRollout(stack, 'Firmware', {
+  firmware: FirmwareImage.fromBucket(s3.Bucket.fromBucketName(stack, 'Images', 'images'), 'v2.bin'),
+  outputs: false,
+  gate,
+  waves: [FuotaWave.ofDevices(CANARY), FuotaWave.ofDevices(FLEET), FuotaWave.ofDevices(REST)],
+}));
+
 async function deployed(options: ServiceEmulatorOptions, outdir = synth()) {
-  await harness.deploy(outdir, { knownWirelessDevices: [...CANARY, ...FLEET, ...REST], ...options });
-  ({ emulator, replay } = harness);
+  ({ emulator, replay } = await harness.deploy(outdir, { knownWirelessDevices: [...CANARY, ...FLEET, ...REST], ...options }));
 }
-afterEach(() => harness.stop());
 
 /** The waves' task ids, in order (by the task names the wave tags give). */
 function waveTaskIds(): string[] {

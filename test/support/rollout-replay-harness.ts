@@ -1,7 +1,11 @@
-// What the rollout replay tests share: an emulator and the replay's CloudFormation around one
-// deployed stack, the clients the monitor and the commands use against them, and monitor ticks on
-// the virtual clock with the events they published.
+// What the rollout replay tests share: the stack synthesized into a temporary directory, an
+// emulator and the replay's CloudFormation around it once deployed, the clients the monitor and the
+// commands use against them, and monitor ticks on the virtual clock with the events they published.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { IoTWirelessClient } from '@aws-sdk/client-iot-wireless';
+import { App, Stack } from 'aws-cdk-lib';
 import { StackReplay } from '../../src/emulator/replay';
 import { EMULATOR_CREDENTIALS, ServiceEmulator, ServiceEmulatorOptions } from '../../src/emulator/server';
 import { EventBridge } from '../../src/monitoring/handler/event-bridge';
@@ -21,16 +25,32 @@ export class RolloutReplayHarness {
   /** What the ticks published to EventBridge since the last deployment. */
   public readonly events: RolloutEvent[] = [];
   private readonly wirelessClients: IoTWirelessClient[] = [];
+  private readonly outdirs: string[] = [];
 
-  constructor(private readonly stackName: string) {}
+  /** Made once per test file: each test's emulator stops after it, the synthesized apps go after them all. */
+  constructor(private readonly stackName: string) {
+    afterEach(() => this.stop());
+    afterAll(() => this.outdirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  }
+
+  /** The cloud assembly of an app with the harness's stack (account 123456789012, eu-west-1) as `declare` fills it. */
+  public synth(declare: (stack: Stack) => void): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `${this.stackName}-`));
+    this.outdirs.push(outdir);
+    const app = new App({ outdir });
+    declare(new Stack(app, this.stackName, { env: { account: '123456789012', region: REPLAY_REGION } }));
+    app.synth();
+    return outdir;
+  }
 
   /** A fresh emulator (at 2030-06-01T12:00Z) with the synthesized app in `outdir` deployed on it. */
-  public async deploy(outdir: string, options: ServiceEmulatorOptions = {}): Promise<void> {
+  public async deploy(outdir: string, options: ServiceEmulatorOptions = {}): Promise<{ emulator: ServiceEmulator; replay: StackReplay }> {
     this.events.splice(0);
     this.emulator = await ServiceEmulator.start({ clockStart: Date.parse('2030-06-01T12:00:00Z'), ...options });
     this.replay = await StackReplay.start(this.emulator, { stackName: this.stackName });
     const created = await this.replay.deploy(outdir);
     if (!created.succeeded) throw new Error(`the deployment failed: ${created.failure}`);
+    return { emulator: this.emulator, replay: this.replay };
   }
 
   public async stop(): Promise<void> {

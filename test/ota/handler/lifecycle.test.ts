@@ -2,7 +2,7 @@
 // and S3 on a real loopback server: the real signed client and job-document store make every call.
 import { createHash } from 'node:crypto';
 import { FakeManagedIntegrations, Failure, internalError, throttled } from './fake-managed-integrations';
-import { OTA_TASK_FIELDS, thing } from './ota-fixtures';
+import { OTA_CONFIGURATION_FIELDS, OTA_CONFIGURATION_PROPS, OTA_TASK_FIELDS, thing } from './ota-fixtures';
 import { JobDocumentStore } from '../../../src/ota/handler/job-document-store';
 import { OtaLifecycleContext, isComplete, onEvent } from '../../../src/ota/handler/lifecycle';
 import { ManagedIntegrationsClient } from '../../../src/ota/handler/managed-integrations-client';
@@ -54,22 +54,7 @@ const URL_PROPS = with_(PROPS, { JobDocument: undefined, JobDocumentBucket: unde
 
 const CONFIGURATION_PROPS: Record<string, unknown> = {
   ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:Demo-OtaProviderframeworkonEvent',
-  Name: 'Slow rollout',
-  Description: 'Ten a minute',
-  PushConfig: {
-    AbortConfig: {
-      AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', MinNumberOfExecutedThings: '10', ThresholdPercentage: '20.5' }],
-    },
-    RolloutConfig: {
-      ExponentialRolloutRate: {
-        BaseRatePerMinute: '5',
-        IncrementFactor: '1.5',
-        RateIncreaseCriteria: { numberOfNotifiedThings: '10', numberOfSucceededThings: '5' },
-      },
-      MaximumPerMinute: '50',
-    },
-    TimeoutConfig: { InProgressTimeoutInMinutes: '120' },
-  },
+  ...OTA_CONFIGURATION_PROPS,
 };
 
 let fake: FakeManagedIntegrations;
@@ -1080,22 +1065,7 @@ describe('task configurations', () => {
 
     expect(fake.operations()).toEqual(['CreateOtaTaskConfiguration']);
     expect(bodyOf('CreateOtaTaskConfiguration')).toStrictEqual({
-      Name: 'Slow rollout',
-      Description: 'Ten a minute',
-      PushConfig: {
-        AbortConfig: {
-          AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'FAILED', MinNumberOfExecutedThings: 10, ThresholdPercentage: 20.5 }],
-        },
-        RolloutConfig: {
-          ExponentialRolloutRate: {
-            BaseRatePerMinute: 5,
-            IncrementFactor: 1.5,
-            RateIncreaseCriteria: { numberOfNotifiedThings: 10, numberOfSucceededThings: 5 },
-          },
-          MaximumPerMinute: 50,
-        },
-        TimeoutConfig: { InProgressTimeoutInMinutes: 120 },
-      },
+      ...OTA_CONFIGURATION_FIELDS,
       ClientToken: expect.stringMatching(/^[a-zA-Z0-9=_-]{1,64}$/),
     });
     expect(result).toStrictEqual({ PhysicalResourceId: 'config1', Data: { Id: 'config1' } });

@@ -1,6 +1,6 @@
 // The OTA property parsers at the model's bounds: min-1, min, max, max+1 for every bounded field,
 // with values as CloudFormation sends them (strings).
-import { thing } from './ota-fixtures';
+import { OTA_CONFIGURATION_FIELDS, OTA_CONFIGURATION_PROPS, thing } from './ota-fixtures';
 import { parseOtaTaskConfigurationProperties, parseOtaTaskProperties } from '../../../src/ota/handler/ota-specs';
 
 
@@ -245,34 +245,8 @@ describe('parseOtaTaskConfigurationProperties', () => {
   const increase = (values: Record<string, unknown>) => rate({ RateIncreaseCriteria: values }).RateIncreaseCriteria!;
 
   test('converts every string-valued property into the model types', () => {
-    expect(parseOtaTaskConfigurationProperties({
-      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
-      Name: 'Slow rollout',
-      Description: 'Ten a minute',
-      PushConfig: {
-        AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'ALL', MinNumberOfExecutedThings: '10', ThresholdPercentage: '20.5' }] },
-        RolloutConfig: {
-          ExponentialRolloutRate: { BaseRatePerMinute: '5', IncrementFactor: '1.5', RateIncreaseCriteria: { numberOfNotifiedThings: '10', numberOfSucceededThings: '5' } },
-          MaximumPerMinute: '50',
-        },
-        TimeoutConfig: { InProgressTimeoutInMinutes: '120' },
-      },
-    })).toStrictEqual({
-      Name: 'Slow rollout',
-      Description: 'Ten a minute',
-      PushConfig: {
-        AbortConfig: { AbortConfigCriteriaList: [{ Action: 'CANCEL', FailureType: 'ALL', MinNumberOfExecutedThings: 10, ThresholdPercentage: 20.5 }] },
-        RolloutConfig: {
-          ExponentialRolloutRate: {
-            BaseRatePerMinute: 5,
-            IncrementFactor: 1.5,
-            RateIncreaseCriteria: { numberOfNotifiedThings: 10, numberOfSucceededThings: 5 },
-          },
-          MaximumPerMinute: 50,
-        },
-        TimeoutConfig: { InProgressTimeoutInMinutes: 120 },
-      },
-    });
+    const props = { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:f', ...OTA_CONFIGURATION_PROPS };
+    expect(parseOtaTaskConfigurationProperties(props)).toStrictEqual(OTA_CONFIGURATION_FIELDS);
   });
 
   test('an empty configuration stays empty', () => {
