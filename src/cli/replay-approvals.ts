@@ -9,9 +9,6 @@ import { ManagedIntegrationsClient } from '../ota/handler/managed-integrations-c
 import { stackNameOf } from '../rollout/handler/controller';
 import { CloudFormationStackStatus } from '../shared/cloudformation-stack-status';
 
-/** States in which a rollout waits for someone. */
-const WAITING = ['halted', 'awaiting-approval'];
-
 /**
  * A tick listener that approves each named rollout's next wave once, at the first tick it halts or
  * awaits an approval; it says (true) when it approved one, and writes what `approve` printed.
@@ -20,7 +17,7 @@ export function approveWhenWaiting(rollouts: readonly string[], write: (line: st
   const pending = new Set(rollouts);
   return async (tick: CampaignTick, stage: CampaignStage): Promise<boolean> => {
     let approved = false;
-    for (const rollout of tick.rollouts.filter((r) => pending.has(r.rollout) && WAITING.includes(r.state))) {
+    for (const rollout of tick.rollouts.filter((r) => pending.has(r.rollout) && r.waiting)) {
       pending.delete(rollout.rollout);
       write(`$ cdk-iot-ota-tasks approve --stack ${stackNameOf(stage.stackId)} ${rollout.rollout}`);
       const output: string[] = [];

@@ -34,7 +34,12 @@ export interface CampaignRolloutState {
   readonly reason: string;
   readonly wavesStarted: number;
   readonly waves: number;
+  /** Whether the rollout waits for someone: halted, or its next wave awaits an approval. */
+  readonly waiting: boolean;
 }
+
+/** The rollout states in which nothing changes until someone approves or redeploys. */
+const WAITING_STATES: readonly string[] = ['halted', 'awaiting-approval'];
 
 /** A wave the controller started: a FUOTA wave's StartFuotaTask, an OTA wave's CreateOtaTask. */
 export interface CampaignWaveStart {
@@ -219,6 +224,7 @@ export async function runCampaigns(
       tasks,
       rollouts: lines.filter((line) => line.message === 'rollout').map((line) => ({
         rollout: line.rollout, state: line.state, reason: line.reason, wavesStarted: line.wavesStarted, waves: line.waves,
+        waiting: WAITING_STATES.includes(line.state),
       })),
       // A wave once: a start retried after a lost answer (it reads "already started") or a create
       // finished a tick later is the same start.
@@ -271,7 +277,7 @@ export async function runCampaigns(
  */
 function onlyWaitingRolloutsLeft(summary: { tasks: number; finished: number }, rollouts: readonly CampaignRolloutState[]): boolean {
   const open = rollouts.filter((rollout) => rollout.state !== 'complete');
-  if (open.length === 0 || !open.every((rollout) => rollout.state === 'halted' || rollout.state === 'awaiting-approval')) return false;
+  if (open.length === 0 || !open.every((rollout) => rollout.waiting)) return false;
   const unstarted = open.reduce((sum, rollout) => sum + rollout.waves - rollout.wavesStarted, 0);
   return summary.finished + unstarted >= summary.tasks;
 }
