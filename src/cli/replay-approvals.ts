@@ -17,7 +17,7 @@ export function approveWhenWaiting(rollouts: readonly string[], write: (line: st
   const pending = new Set(rollouts);
   return async (tick: CampaignTick, stage: CampaignStage): Promise<boolean> => {
     let approved = false;
-    for (const rollout of tick.rollouts.filter((r) => pending.has(r.rollout) && r.waiting)) {
+    for (const rollout of tick.rollouts.filter((r) => pending.has(r.rollout) && r.awaitsSomeone)) {
       pending.delete(rollout.rollout);
       write(`$ cdk-iot-ota-tasks approve --stack ${stackNameOf(stage.stackId)} ${rollout.rollout}`);
       const output: string[] = [];

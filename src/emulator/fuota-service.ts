@@ -31,6 +31,7 @@ export interface FuotaServiceOptions {
   readonly listPageSize: number;
 }
 
+/** The IoT Wireless operations the library calls: one public method per operation, named as the model names it (see `callOperation`). */
 export class FuotaService {
   constructor(private readonly ctx: ServiceContext, private readonly options: FuotaServiceOptions, public readonly progress: FuotaProgress) {}
 
@@ -111,6 +112,22 @@ export class FuotaService {
     task.startedAt = this.ctx.clock.now();
     this.progress.start(task);
     return {};
+  }
+
+  public AssociateWirelessDeviceWithFuotaTask(input: OperationInput): OperationResult {
+    return this.associate(input, 'device');
+  }
+
+  public AssociateMulticastGroupWithFuotaTask(input: OperationInput): OperationResult {
+    return this.associate(input, 'group');
+  }
+
+  public DisassociateWirelessDeviceFromFuotaTask(input: OperationInput): OperationResult {
+    return this.disassociate(input, 'device');
+  }
+
+  public DisassociateMulticastGroupFromFuotaTask(input: OperationInput): OperationResult {
+    return this.disassociate(input, 'group');
   }
 
   private associate(input: OperationInput, kind: 'device' | 'group'): OperationResult {
@@ -194,22 +211,6 @@ export class FuotaService {
 
   private page<T>(items: readonly T[], input: OperationInput, listing: string): Page<T> {
     return pageOf(items, input.MaxResults, input.NextToken, listing, this.options.listPageSize);
-  }
-
-  public AssociateWirelessDeviceWithFuotaTask(input: OperationInput): OperationResult {
-    return this.associate(input, 'device');
-  }
-
-  public AssociateMulticastGroupWithFuotaTask(input: OperationInput): OperationResult {
-    return this.associate(input, 'group');
-  }
-
-  public DisassociateWirelessDeviceFromFuotaTask(input: OperationInput): OperationResult {
-    return this.disassociate(input, 'device');
-  }
-
-  public DisassociateMulticastGroupFromFuotaTask(input: OperationInput): OperationResult {
-    return this.disassociate(input, 'group');
   }
 
   public ListTagsForResource(input: OperationInput): OperationResult {

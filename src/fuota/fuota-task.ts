@@ -24,7 +24,7 @@ import { grantFirmwareRead } from '../shared/firmware-read-grant';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
 import { validatedTaskTags } from '../shared/tag-rules';
-import { applyTaskRemovalPolicy, newTaskResource } from '../shared/task-resource';
+import { applyTaskRemovalPolicy, newTaskResource, refuseSnapshot } from '../shared/task-resource';
 
 /** What error messages call FUOTA tasks. */
 const FUOTA_TASKS = 'FUOTA tasks';
@@ -104,6 +104,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
   public readonly tags: TagManager;
 
   public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.fuota;
+  protected readonly monitoredHere = true;
   public get campaignTaskId(): string {
     return this.fuotaTaskId;
   }
@@ -114,6 +115,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
   constructor(scope: Construct, id: string, props: FuotaTaskProps) {
     super(scope, id);
     validateProps(this, props);
+    refuseSnapshot(this, props.removalPolicy, FUOTA_TASKS);
 
     const image = props.firmware.bind(this);
     checkImageSize(this, image);

@@ -51,7 +51,7 @@ export abstract class CampaignTaskBase extends Resource implements ICampaignTask
   /** The task's service, as the `TaskType` dimension of its metrics names it: `FuotaTask` or `OtaTask`. */
   public abstract readonly campaignTaskType: string;
   /** Whether this stack's monitor publishes this task's metrics (false for an imported task). */
-  protected readonly monitoredHere: boolean = true;
+  protected abstract readonly monitoredHere: boolean;
 
   /**
    * Devices (FUOTA) or things (OTA) the task targets (metric `Targets`).

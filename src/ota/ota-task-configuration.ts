@@ -8,7 +8,7 @@ import { OTA_TASK_CONFIGURATION_RESOURCE_TYPE, OtaTaskConfigurationResourcePrope
 import { assertRule, FieldRule } from '../shared/constraints';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty as num } from '../shared/property-values';
-import { applyTaskRemovalPolicy, newTaskResource } from '../shared/task-resource';
+import { applyTaskRemovalPolicy, newTaskResource, refuseSnapshot } from '../shared/task-resource';
 import { TaskResourceOptions } from '../shared/task-resource-options';
 
 /** What error messages call OTA task configurations. */
@@ -138,6 +138,7 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
     super(scope, id);
     checkManagedIntegrationsRegion(this);
     validate(this.node.path, props);
+    refuseSnapshot(this, props.removalPolicy, OTA_TASK_CONFIGURATIONS);
 
     const properties: OtaTaskConfigurationResourceProperties = {
       Name: props.otaTaskConfigurationName,

@@ -16,7 +16,7 @@ import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
 import { providerInputViolation } from '../shared/provider-input';
 import { validatedTaskTags } from '../shared/tag-rules';
-import { applyTaskRemovalPolicy, newTaskResource } from '../shared/task-resource';
+import { applyTaskRemovalPolicy, newTaskResource, refuseSnapshot } from '../shared/task-resource';
 import { TaskOptions } from '../shared/task-resource-options';
 
 /** What error messages call OTA tasks. */
@@ -125,6 +125,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
   public readonly tags: TagManager;
 
   public readonly campaignTaskType: string = CAMPAIGN_TASK_TYPES.ota;
+  protected readonly monitoredHere = true;
   public get campaignTaskId(): string {
     return this.otaTaskId;
   }
@@ -136,6 +137,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
     super(scope, id);
     checkManagedIntegrationsRegion(this);
     validateProps(this.node.path, props);
+    refuseSnapshot(this, props.removalPolicy, OTA_TASKS);
 
     const provider = OtaTaskProvider.getOrCreate(this, props.providerOptions);
     const document = props.jobDocument.bind(this);

@@ -74,17 +74,24 @@ export function newTaskResource(scope: Construct, definition: TaskResourceDefini
 }
 
 /**
+ * Custom resources here can be deleted or kept; there is nothing to snapshot. The constructs call
+ * this first, before they make anything, so SNAPSHOT is the error a user sees whatever else is wrong.
+ */
+export function refuseSnapshot(scope: Construct, policy: RemovalPolicy | undefined, kind: string): void {
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    throw new Error(`${scope.node.path}: removalPolicy SNAPSHOT is not supported by ${kind}: use DESTROY or RETAIN`);
+  }
+}
+
+/**
  * Sets the DeletionPolicy and UpdateReplacePolicy of a task's custom resource. A task's default
  * child is this CustomResource wrapper, not a CfnResource, so `Resource.applyRemovalPolicy()`
- * cannot reach it and each task construct delegates here. SNAPSHOT is refused: custom resources
- * here can be deleted or kept, there is nothing to snapshot. DESTROY leaves both attributes out of
+ * cannot reach it and each task construct delegates here. SNAPSHOT is refused. DESTROY leaves both attributes out of
  * the template: Delete is CloudFormation's own default for both, so the behaviour is the same and
  * each task's template is smaller. Other policies are written out.
  */
 export function applyTaskRemovalPolicy(scope: Construct, resource: CustomResource, policy: RemovalPolicy, kind: string): void {
-  if (policy === RemovalPolicy.SNAPSHOT) {
-    throw new Error(`${scope.node.path}: removalPolicy SNAPSHOT is not supported by ${kind}: use DESTROY or RETAIN`);
-  }
+  refuseSnapshot(scope, policy, kind);
   const cfn = resource.node.defaultChild as CfnResource;
   cfn.applyRemovalPolicy(policy);
   if (policy === RemovalPolicy.DESTROY) {

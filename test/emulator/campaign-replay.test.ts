@@ -41,8 +41,12 @@ test('a rollout whose canary passes runs both waves, in order, each once, and th
     'meters-v5 1 StartFuotaTask', 'meters-v5 2 StartFuotaTask',
   ]);
   expect(campaigns.waveStarts[1].because).toMatch(/wave 1 passed its gate: 100% succeeded/);
-  expect(campaigns.rollouts).toEqual([expect.objectContaining({ rollout: 'meters-v5', state: 'complete', wavesStarted: 2, waves: 2, waiting: false })]);
+  expect(campaigns.rollouts).toEqual([expect.objectContaining({ rollout: 'meters-v5', state: 'complete', wavesStarted: 2, waves: 2, awaitsSomeone: false })]);
   expect([...startsByTask(result).values()]).toEqual([1, 1]);
+  // Waiting for a gate is not waiting for a person: the run never stopped on it.
+  const waitingForGate = campaigns.ticks.flatMap((tick) => tick.rollouts).filter((rollout) => rollout.state === 'waiting' || rollout.state === 'soaking');
+  expect(waitingForGate.length).toBeGreaterThan(0);
+  expect(waitingForGate.every((rollout) => !rollout.awaitsSomeone)).toBe(true);
   // Wave 2 is started only after wave 1's devices all reported.
   const wave1Done = campaigns.ticks.find((tick) => tick.tasks.some((task) => task.targets === 1 && task.succeeded === 1))!;
   const wave2Start = campaigns.ticks.find((tick) => tick.waveStarts.some((start) => start.wave === 2))!;
@@ -57,7 +61,7 @@ test('a failing canary halts the rollout: the Halted alarm goes off, wave 2 neve
   const campaigns = result.campaigns!;
   expect(result.succeeded).toBe(true);
   expect(campaigns.ending).toBe('waiting');
-  expect(campaigns.rollouts).toEqual([expect.objectContaining({ state: 'halted', wavesStarted: 1, waves: 2, waiting: true })]);
+  expect(campaigns.rollouts).toEqual([expect.objectContaining({ state: 'halted', wavesStarted: 1, waves: 2, awaitsSomeone: true })]);
   expect(campaigns.outcomes).toEqual([]);
   expect(campaigns.rollouts[0].reason).toMatch(/MissingFrag|failed/);
   expect(campaigns.waveStarts.map((start) => start.wave)).toEqual([1]);

@@ -198,7 +198,11 @@ class StackDriver<C> {
 }
 
 const FUOTA_TYPE = 'Custom::IoTWirelessFuotaTask';
-/** The handler tests' FUOTA task (fuota-fixtures.ts) with a third device: started an hour after its creation in the plans' variant, else not. */
+/**
+ * The handler tests' FUOTA task (fuota-fixtures.ts: its image, descriptor, `k: v` tag and service
+ * token) with a third device: started an hour after its creation in the plans' variant, else not.
+ * Faults fall by call and seed, not by what a request holds, so the data only has to make the same calls.
+ */
 const STARTED_FUOTA_PROPS: Record<string, unknown> = { ...FUOTA_PROPS, WirelessDeviceIds: ['d1', 'd2', 'd3'] };
 const { StartDelaySeconds: _start, ...UNSTARTED_FUOTA_PROPS } = STARTED_FUOTA_PROPS;
 

@@ -192,6 +192,14 @@ describe('removal policy', () => {
       .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by FUOTA tasks: use DESTROY or RETAIN');
   });
 
+  test('SNAPSHOT is refused before the task makes anything: no provider or role is left in the stack', () => {
+    const stack = newStack();
+    expect(() => task(stack, { removalPolicy: RemovalPolicy.SNAPSHOT, firmware: FirmwareImage.fromAsset(tempFile(1024 * 1024 + 1)) }))
+      .toThrow('Stack/Task: removalPolicy SNAPSHOT is not supported by FUOTA tasks');
+    expect(stack.node.children.map((child) => child.node.id)).toEqual(['Task']);
+    expect(stack.node.findChild('Task').node.children).toEqual([]);
+  });
+
   test('applyRemovalPolicy() sets the task resource\'s policies, as the prop does', () => {
     const stack = newStack();
     task(stack, {}, 'Kept').applyRemovalPolicy(RemovalPolicy.RETAIN);

@@ -10,13 +10,12 @@ import { runApprove } from '../../src/cli/approve-command';
 import { runStatus } from '../../src/cli/status-command';
 import type { StackReplay } from '../../src/emulator/replay';
 import type { ServiceEmulator, ServiceEmulatorOptions } from '../../src/emulator/server';
-import { RolloutReplayHarness } from '../support/rollout-replay-harness';
+import { REPLAY_REGION, RolloutReplayHarness } from '../support/rollout-replay-harness';
 
 jest.setTimeout(180_000);
 
 const STACK = 'OtaRolloutReplay';
-const REGION = 'eu-west-1';
-const thing = (name: string) => `arn:aws:iotmanagedintegrations:${REGION}:123456789012:managed-thing/${name}`;
+const thing = (name: string) => `arn:aws:iotmanagedintegrations:${REPLAY_REGION}:123456789012:managed-thing/${name}`;
 const CANARY = [thing('canary1'), thing('canary2')];
 const FLEET = [thing('hub10'), thing('hub11'), thing('hub12')];
 const REST = [thing('hub20'), thing('hub21'), thing('hub22'), thing('hub23')];

@@ -18,6 +18,7 @@ import { invokeHandler, InvocationEnvironment } from './invoke';
 import { readScheduledFunctions, readStack, referencedLogicalId, TemplateResource } from './template';
 // Types only: erased when compiled, so lib/emulator still needs nothing outside itself at run time.
 import type { TaskProgress } from '../../monitoring/task-progress';
+import type { RolloutState } from '../../rollout/handler/decide';
 import type { StackReplay } from '../replay';
 import { EMULATOR_CREDENTIALS, ServiceEmulator } from '../server';
 
@@ -34,12 +35,15 @@ export interface CampaignRolloutState {
   readonly reason: string;
   readonly wavesStarted: number;
   readonly waves: number;
-  /** Whether the rollout waits for someone: halted, or its next wave awaits an approval. */
-  readonly waiting: boolean;
+  /**
+   * Whether the rollout waits for a person: halted, or its next wave awaits an approval. Not the
+   * controller's `waiting` state, which waits for the wave before to pass its gate.
+   */
+  readonly awaitsSomeone: boolean;
 }
 
 /** The rollout states in which nothing changes until someone approves or redeploys. */
-const WAITING_STATES: readonly string[] = ['halted', 'awaiting-approval'];
+const AWAITING_SOMEONE: readonly RolloutState[] = ['halted', 'awaiting-approval'];
 
 /** A wave the controller started: a FUOTA wave's StartFuotaTask, an OTA wave's CreateOtaTask. */
 export interface CampaignWaveStart {
@@ -223,8 +227,12 @@ export async function runCampaigns(
       virtualTime,
       tasks,
       rollouts: lines.filter((line) => line.message === 'rollout').map((line) => ({
-        rollout: line.rollout, state: line.state, reason: line.reason, wavesStarted: line.wavesStarted, waves: line.waves,
-        waiting: WAITING_STATES.includes(line.state),
+        rollout: line.rollout,
+        state: line.state,
+        reason: line.reason,
+        wavesStarted: line.wavesStarted,
+        waves: line.waves,
+        awaitsSomeone: AWAITING_SOMEONE.includes(line.state),
       })),
       // A wave once: a start retried after a lost answer (it reads "already started") or a create
       // finished a tick later is the same start.
@@ -277,7 +285,7 @@ export async function runCampaigns(
  */
 function onlyWaitingRolloutsLeft(summary: { tasks: number; finished: number }, rollouts: readonly CampaignRolloutState[]): boolean {
   const open = rollouts.filter((rollout) => rollout.state !== 'complete');
-  if (open.length === 0 || !open.every((rollout) => rollout.waiting)) return false;
+  if (open.length === 0 || !open.every((rollout) => rollout.awaitsSomeone)) return false;
   const unstarted = open.reduce((sum, rollout) => sum + rollout.waves - rollout.wavesStarted, 0);
   return summary.finished + unstarted >= summary.tasks;
 }
