@@ -17,7 +17,7 @@ import { FuotaTaskStart } from './fuota-task-start';
 import { FUOTA_TASK_RESOURCE_TYPE, FuotaTaskResourceProperties } from './fuota-task.types';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
-import { CampaignTaskArnFormat, importedCampaignTask } from '../monitoring/imported-campaign-task';
+import { importedCampaignTask } from '../monitoring/imported-campaign-task';
 import { assertRule, FieldRule } from '../shared/constraints';
 import { FirmwareImageConfig } from '../shared/firmware-image';
 import { grantFirmwareRead } from '../shared/firmware-read-grant';
@@ -28,13 +28,6 @@ import { applyTaskRemovalPolicy, newTaskResource, refuseSnapshot } from '../shar
 
 /** What error messages call FUOTA tasks. */
 const FUOTA_TASKS = 'FUOTA tasks';
-
-const FUOTA_TASK_ARN: CampaignTaskArnFormat = {
-  taskType: CAMPAIGN_TASK_TYPES.fuota,
-  service: 'iotwireless',
-  resource: 'FuotaTask',
-  form: 'a FUOTA task ARN (arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>)',
-};
 
 /** A LoRaWAN FUOTA task of AWS IoT Wireless. */
 export interface IFuotaTask extends ICampaignTask {
@@ -91,7 +84,7 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
    * @param arn `arn:<partition>:iotwireless:<region>:<account>:FuotaTask/<id>`
    */
   public static fromFuotaTaskArn(scope: Construct, id: string, arn: string): IFuotaTask {
-    return importedCampaignTask(scope, id, arn, FUOTA_TASK_ARN, (taskId) => ({ fuotaTaskArn: arn, fuotaTaskId: taskId }));
+    return importedCampaignTask(scope, id, arn, CAMPAIGN_TASK_TYPES.fuota, (taskId) => ({ fuotaTaskArn: arn, fuotaTaskId: taskId }));
   }
 
   public readonly fuotaTaskArn: string;

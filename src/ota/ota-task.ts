@@ -10,7 +10,7 @@ import { OTA_TASK_RESOURCE_TYPE, OtaTaskResourceProperties } from './ota-task.ty
 import { scheduleOrderViolation, scheduleTimeViolation } from './schedule-times';
 import { CAMPAIGN_TASK_TYPES } from '../monitoring/campaign-metrics';
 import { CampaignTaskBase, ICampaignTask } from '../monitoring/campaign-task-base';
-import { CampaignTaskArnFormat, importedCampaignTask } from '../monitoring/imported-campaign-task';
+import { importedCampaignTask } from '../monitoring/imported-campaign-task';
 import { assertRule } from '../shared/constraints';
 import { propChecker } from '../shared/prop-checker';
 import { numberProperty } from '../shared/property-values';
@@ -21,13 +21,6 @@ import { TaskOptions } from '../shared/task-resource-options';
 
 /** What error messages call OTA tasks. */
 const OTA_TASKS = 'OTA tasks';
-
-const OTA_TASK_ARN: CampaignTaskArnFormat = {
-  taskType: CAMPAIGN_TASK_TYPES.ota,
-  service: 'iotmanagedintegrations',
-  resource: 'ota-task',
-  form: 'an OTA task ARN (arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>)',
-};
 
 /** An OTA task of AWS IoT Managed Integrations. */
 export interface IOtaTask extends ICampaignTask {
@@ -115,7 +108,7 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
    * @param arn `arn:aws:iotmanagedintegrations:<region>:<account>:ota-task/<id>`
    */
   public static fromOtaTaskArn(scope: Construct, id: string, arn: string): IOtaTask {
-    return importedCampaignTask(scope, id, arn, OTA_TASK_ARN, (taskId) => ({ otaTaskArn: arn, otaTaskId: taskId }));
+    return importedCampaignTask(scope, id, arn, CAMPAIGN_TASK_TYPES.ota, (taskId) => ({ otaTaskArn: arn, otaTaskId: taskId }));
   }
 
   public readonly otaTaskArn: string;
