@@ -5,9 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CampaignLines, campaignSummaryLines } from './campaign-lines';
+import { LiveRequests } from './live-requests';
 import { approveWhenWaiting } from './replay-approvals';
 import { ReplayOptions } from './replay-options';
-import type { ReplayProgress, ReplayStep } from '../emulator/replay';
+import type { ReplayStep } from '../emulator/replay';
 import type { ReplayStackOptions, ReplayStackResult, SkippedResource } from '../emulator/replay-stack';
 
 export type ReplayStackFn = (assemblyDir: string, options?: ReplayStackOptions) => Promise<ReplayStackResult>;
@@ -32,19 +33,9 @@ function loadReplayStack(): ReplayStackFn {
 export async function runReplay(
   options: ReplayOptions, out: (line: string) => void = console.log, replayStack: ReplayStackFn = loadReplayStack(),
 ): Promise<number> {
-  const live = process.stdout.isTTY === true;
-  const onProgress = (progress: ReplayProgress) => {
-    if (progress.kind === 'poll') {
-      if (live) process.stdout.write(`\r  ${SPINNER[progress.attempt % SPINNER.length]} ${progress.logicalId}: isComplete #${progress.attempt} at ${new Date(progress.virtualTime).toISOString()} (virtual)\x1b[K`);
-      return;
-    }
-    if (live) process.stdout.write('\r\x1b[K');
-    if (progress.kind === 'start') {
-      if (live) process.stdout.write(`  … ${progress.requestType} ${progress.logicalId}`);
-      return;
-    }
-    out(stepLine(progress.step));
-  };
+  const stdout = process.stdout;
+  const terminal = stdout.isTTY ? { get columns() { return stdout.columns ?? 80; }, write: (text: string) => stdout.write(text) } : undefined;
+  const live = new LiveRequests(terminal, (step) => out(stepLine(step)));
   const campaignLines = new CampaignLines();
   const approve = approveWhenWaiting(options.approve, out);
   const result = await replayStack(options.assemblyDir, {
@@ -54,7 +45,7 @@ export async function runReplay(
     throttleRate: options.throttleRate,
     serverErrorRate: options.serverErrorRate,
     delete: !options.keep,
-    onProgress,
+    onProgress: (progress) => live.report(progress),
     outcomes: options.runCampaigns ? { successShare: options.successShare, byTarget: options.outcomes } : undefined,
     runCampaigns: options.runCampaigns && {
       maxHours: options.campaignHours,
@@ -68,8 +59,6 @@ export async function runReplay(
   for (const line of summaryLines(result)) out(line);
   return failures(result).length === 0 ? 0 : 1;
 }
-
-const SPINNER = ['|', '/', '-', '\\'];
 
 /** One line per request: its outcome, what it was, and how it ended. */
 export function stepLine(step: ReplayStep): string {
