@@ -148,7 +148,6 @@ export class FuotaTask extends CampaignTaskBase implements IFuotaTask, ITaggable
       resourceType: FUOTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
-      kind: FUOTA_TASKS,
       outputs: props.outputs ?? true,
     });
     this.fuotaTaskId = this.resource.ref;

@@ -150,7 +150,6 @@ export class OtaTaskConfiguration extends Resource implements IOtaTaskConfigurat
       resourceType: OTA_TASK_CONFIGURATION_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
-      kind: OTA_TASK_CONFIGURATIONS,
     });
     this.otaTaskConfigurationId = this.resource.ref;
   }

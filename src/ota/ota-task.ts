@@ -194,7 +194,6 @@ export class OtaTask extends CampaignTaskBase implements IOtaTask, ITaggable {
       resourceType: OTA_TASK_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy,
-      kind: OTA_TASKS,
       outputs: props.outputs ?? true,
     });
     this.otaTaskId = this.resource.ref;

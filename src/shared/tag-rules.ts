@@ -28,7 +28,7 @@ function renderedTagPairs(tags: TagManager): [string, string][] {
 }
 
 /** What is wrong with the tags a task ends up with. */
-export function tagViolations(what: string, tags: readonly (readonly [string, string])[], limits: Omit<TaskTagRules, 'what'>): string[] {
+function tagViolations(what: string, tags: readonly (readonly [string, string])[], limits: Omit<TaskTagRules, 'what'>): string[] {
   const errors: string[] = [];
   if (tags.length > limits.max) {
     errors.push(`${what} takes at most ${limits.max} tags, got ${tags.length}`);

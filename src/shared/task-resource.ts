@@ -47,17 +47,15 @@ export interface TaskResourceDefinition {
   readonly serviceToken: string;
   readonly resourceType: string;
   readonly properties: object;
+  /** Refused already when SNAPSHOT ({@link refuseSnapshot}, which the constructs call first). */
   readonly removalPolicy: RemovalPolicy | undefined;
-  /** What error messages call this kind of resource (`FUOTA tasks`). */
-  readonly kind: string;
   /** Whether to add the task's Arn and Id outputs ({@link addTaskOutputs}); undefined adds none and skips the quota check. */
   readonly outputs?: boolean;
 }
 
 /**
  * The custom resource of a task, which CloudFormation waits for as long as the providers need
- * (TASK_SERVICE_TIMEOUT), with its removal policy set by {@link applyTaskRemovalPolicy} and, when
- * asked, its outputs.
+ * (TASK_SERVICE_TIMEOUT), with its removal policy and, when asked, its outputs.
  */
 export function newTaskResource(scope: Construct, definition: TaskResourceDefinition): CustomResource {
   const resource = new CustomResource(scope, 'Resource', {
@@ -66,7 +64,7 @@ export function newTaskResource(scope: Construct, definition: TaskResourceDefini
     properties: definition.properties as Record<string, unknown>,
     serviceTimeout: TASK_SERVICE_TIMEOUT,
   });
-  applyTaskRemovalPolicy(scope, resource, definition.removalPolicy ?? RemovalPolicy.DESTROY, definition.kind);
+  setTaskRemovalPolicy(resource, definition.removalPolicy ?? RemovalPolicy.DESTROY);
   if (definition.outputs !== undefined) {
     addTaskOutputs(scope, definition.outputs, { arn: resource.getAttString('Arn'), id: resource.ref });
   }
@@ -84,14 +82,21 @@ export function refuseSnapshot(scope: Construct, policy: RemovalPolicy | undefin
 }
 
 /**
- * Sets the DeletionPolicy and UpdateReplacePolicy of a task's custom resource. A task's default
- * child is this CustomResource wrapper, not a CfnResource, so `Resource.applyRemovalPolicy()`
- * cannot reach it and each task construct delegates here. SNAPSHOT is refused. DESTROY leaves both attributes out of
- * the template: Delete is CloudFormation's own default for both, so the behaviour is the same and
- * each task's template is smaller. Other policies are written out.
+ * What a task's `applyRemovalPolicy()` does: SNAPSHOT is refused, any other policy set on its
+ * custom resource. A task's default child is this CustomResource wrapper, not a CfnResource, so
+ * `Resource.applyRemovalPolicy()` cannot reach it and each task construct delegates here.
  */
 export function applyTaskRemovalPolicy(scope: Construct, resource: CustomResource, policy: RemovalPolicy, kind: string): void {
   refuseSnapshot(scope, policy, kind);
+  setTaskRemovalPolicy(resource, policy);
+}
+
+/**
+ * Sets the DeletionPolicy and UpdateReplacePolicy of a task's custom resource. DESTROY leaves both
+ * attributes out of the template: Delete is CloudFormation's own default for both, so the behaviour
+ * is the same and each task's template is smaller. Other policies are written out.
+ */
+function setTaskRemovalPolicy(resource: CustomResource, policy: RemovalPolicy): void {
   const cfn = resource.node.defaultChild as CfnResource;
   cfn.applyRemovalPolicy(policy);
   if (policy === RemovalPolicy.DESTROY) {
